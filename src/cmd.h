@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Commands and what they share: exit codes, option helpers, diagnostics. */
+#ifndef VQWATCH_CMD_H
+#define VQWATCH_CMD_H
+
+#include <stdbool.h>
+
+/* Exit codes (SPEC.md). */
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,	/* the message says what and what to do */
+	EXIT_USAGE = 2,
+	EXIT_FINDINGS = 3,	/* findings at or above --fail-on */
+};
+
+extern int verbose;
+
+int cmd_layout(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+void help_layout(void);
+void help_audit(void);
+
+/* One line on stderr: "vqwatch CMD: message". */
+void p_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Report an unknown option or a missing argument (getopt's '?'/':'). */
+int usage_error(const char *cmd, int argc, char **argv);
+/* --fail-on SEVERITY -> severity, or -1 with a message. */
+int parse_fail_on(const char *cmd, const char *arg);
+/* A decimal integer in [min, max], all of it; -1 with a message if not. */
+int parse_uint(const char *cmd, const char *option, const char *arg, long min, long max,
+	       unsigned int *out);
+
+#endif

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vqwatch layout: flags -> model -> findings -> text/JSON.  Offline and
+ * unprivileged: the three numbering rules side by side for one device type.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "cmd.h"
+#include "feature_mask.h"
+#include "findings.h"
+#include "layout.h"
+#include "report.h"
+#include "strbuf.h"
+
+#define CMD "layout"
+
+void help_layout(void)
+{
+	printf("usage: vqwatch layout --type TYPE [--offered FEATS] [--negotiated FEATS]\n"
+	       "                      [--queues N] [--json] [--fail-on SEVERITY]\n\n"
+	       "Shows a device type's queue layout under three numbering rules:\n"
+	       "  spec        the spec's table (absent queues keep fixed places)\n"
+	       "  linux       the Linux driver: dense over negotiated features\n"
+	       "  QEMU-style  a device that creates queues by offered features\n"
+	       "and the findings where they disagree.\n\n"
+	       "  --type TYPE         device type: net, blk, console, rng, balloon, ...\n"
+	       "  --offered FEATS     features the device offers (default: the negotiated ones)\n"
+	       "  --negotiated FEATS  features the driver accepted (default: all offered)\n"
+	       "  --queues N          queue pairs (net), request queues (blk, scsi, fs),\n"
+	       "                      ports (console) or data queues (crypto); default 1\n"
+	       "  --json              SPEC.md JSON instead of text\n"
+	       "  --fail-on SEV       exit 3 when a finding is at least SEV (info, warning, critical)\n\n"
+	       "FEATS is a hex mask (0x2a, up to 128 bits) or a comma list of names, with or\n"
+	       "without the prefix: STATS_VQ,REPORTING or VIRTIO_BALLOON_F_STATS_VQ.\n\n"
+	       "example: vqwatch layout --type balloon --offered STATS_VQ,FREE_PAGE_HINT,REPORTING \\\n"
+	       "             --negotiated STATS_VQ,REPORTING\n");
+}
+
+static void list_types(char *buf, size_t len)
+{
+	const struct vq_device_type *t;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; (t = virtio_type_at(i)) && used < len; i++)
+		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", t->name);
+}
+
+/* The layout as a model device: its queues are every role, indexed by the
+ * Linux rule (null where the driver has no such queue). */
+static int fill_device(struct vq_device *d, const struct layout_input *in, const struct layout *l)
+{
+	strbuf_copy(d->name, sizeof(d->name), in->type->name);
+	d->type = in->type;
+	d->type_id = in->type->id;
+	d->offered = in->offered;
+	d->negotiated = in->negotiated;
+	d->offered_known = d->negotiated_known = true;
+	for (size_t i = 0; i < l->n_queues; i++) {
+		const struct layout_queue *lq = &l->queues[i];
+		struct vq_queue *q = device_add_queue(d);
+
+		if (!q)
+			return -1;
+		q->index = lq->index[RULE_LINUX];
+		q->spec_index = lq->index[RULE_SPEC];
+		q->offered_dense_index = lq->index[RULE_OFFERED_DENSE];
+		q->source = SOURCE_DERIVED;
+		strbuf_copy(q->name, sizeof(q->name), lq->linux_name);
+		strbuf_copy(q->role, sizeof(q->role), lq->role);
+	}
+	return 0;
+}
+
+int cmd_layout(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "type", required_argument, NULL, 't' },
+		{ "offered", required_argument, NULL, 'o' },
+		{ "negotiated", required_argument, NULL, 'n' },
+		{ "queues", required_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "fail-on", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *type_name = NULL, *offered = NULL, *negotiated = NULL;
+	struct layout_input in = { .queues = 1, .offered_known = true };
+	struct vq_report report = { .mode = "offline", .duration_s = -1 };
+	struct layout l = { 0 };
+	char err[2048];
+	bool json = false;
+	int opt, fail_on = -1, ret = EXIT_OK;
+	struct vq_device *d;
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":t:o:n:q:jf:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 't': type_name = optarg; break;
+		case 'o': offered = optarg; break;
+		case 'n': negotiated = optarg; break;
+		case 'j': json = true; break;
+		case 'q':
+			if (parse_uint(CMD, "--queues", optarg, 1, 65535, &in.queues))
+				return EXIT_USAGE;
+			break;
+		case 'f':
+			fail_on = parse_fail_on(CMD, optarg);
+			if (fail_on < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h': help_layout(); return EXIT_OK;
+		default: return usage_error(CMD, argc, argv);
+		}
+	}
+	if (optind < argc) {
+		p_err(CMD, "unexpected argument '%s'; see 'vqwatch help layout'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!type_name) {
+		p_err(CMD, "--type is required; see 'vqwatch help layout'");
+		return EXIT_USAGE;
+	}
+	in.type = virtio_type_by_name(type_name);
+	if (!in.type) {
+		list_types(err, sizeof(err));
+		p_err(CMD, "unknown device type '%s'; known types: %s", type_name, err);
+		return EXIT_USAGE;
+	}
+	if ((offered && features_parse_arg(in.type, offered, &in.offered, err, sizeof(err))) ||
+	    (negotiated && features_parse_arg(in.type, negotiated, &in.negotiated, err, sizeof(err)))) {
+		p_err(CMD, "%s", err);
+		return EXIT_USAGE;
+	}
+	/* One side alone: the driver took all that was offered, or the device
+	 * offered just what was negotiated. */
+	if (!negotiated)
+		in.negotiated = in.offered;
+	if (!offered)
+		in.offered = in.negotiated;
+	if (!features_is_subset(&in.negotiated, &in.offered)) {
+		p_err(CMD, "--negotiated is not a subset of --offered: a driver can only accept "
+		      "features the device offers");
+		return EXIT_USAGE;
+	}
+
+	if (layout_compute(&in, &l) || !(d = report_add_device(&report)) || fill_device(d, &in, &l) ||
+	    findings_for_device(&report, d) ||
+	    findings_queue_count(&report, d, l.count[RULE_LINUX], l.count[RULE_OFFERED_DENSE],
+				 "a device numbering queues by offered features creates")) {
+		p_err(CMD, "out of memory");
+		ret = EXIT_RUNTIME;
+		goto cleanup;
+	}
+	if (json ? report_write_json(stdout, &report, NULL) :
+		   report_write_text(stdout, &report, STYLE_LAYOUT)) {
+		p_err(CMD, "cannot write the report to standard output");
+		ret = EXIT_RUNTIME;
+		goto cleanup;
+	}
+	if (fail_on >= 0 && findings_max_severity(&report) >= fail_on)
+		ret = EXIT_FINDINGS;
+cleanup:
+	layout_free(&l);
+	report_free(&report);
+	return ret;
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The report model: growth of its arrays and the names of its enums. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model.h"
+#include "strbuf.h"
+
+/* Grow an array by one zeroed element; NULL on ENOMEM. */
+static void *array_push(void **array, size_t *n, size_t size)
+{
+	char *grown = realloc(*array, (*n + 1) * size);
+
+	if (!grown)
+		return NULL;
+	*array = grown;
+	memset(grown + *n * size, 0, size);
+	return grown + (*n)++ * size;
+}
+
+struct vq_device *report_add_device(struct vq_report *r)
+{
+	return array_push((void **)&r->devices, &r->n_devices, sizeof(*r->devices));
+}
+
+struct vq_queue *device_add_queue(struct vq_device *d)
+{
+	struct vq_queue *q = array_push((void **)&d->queues, &d->n_queues, sizeof(*q));
+
+	if (q) {
+		q->index = VQ_NULL_INDEX;
+		q->spec_index = VQ_NULL_INDEX;
+		q->offered_dense_index = VQ_NULL_INDEX;
+		q->driver_slot = VQ_NULL_INDEX;
+		q->irq = -1;
+	}
+	return q;
+}
+
+struct vq_finding *report_add_finding(struct vq_report *r, enum vq_severity sev,
+				      const char *code, const char *device, int queue,
+				      const char *fmt, ...)
+{
+	struct vq_finding *f = array_push((void **)&r->findings, &r->n_findings, sizeof(*f));
+	va_list ap;
+
+	if (!f)
+		return NULL;
+	f->severity = sev;
+	f->code = code;
+	strbuf_copy(f->device, sizeof(f->device), device);
+	f->queue = queue;
+	va_start(ap, fmt);
+	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+void report_free(struct vq_report *r)
+{
+	for (size_t i = 0; i < r->n_devices; i++)
+		free(r->devices[i].queues);
+	free(r->devices);
+	free(r->findings);
+	memset(r, 0, sizeof(*r));
+}
+
+static const char *const severity_names[] = {
+	[SEVERITY_INFO] = "info",
+	[SEVERITY_WARNING] = "warning",
+	[SEVERITY_CRITICAL] = "critical",
+};
+
+const char *severity_name(enum vq_severity sev)
+{
+	return severity_names[sev];
+}
+
+int severity_parse(const char *s)
+{
+	for (size_t i = 0; i < sizeof(severity_names) / sizeof(*severity_names); i++)
+		if (!strcmp(s, severity_names[i]))
+			return (int)i;
+	return -1;
+}
+
+static const char *const source_names[] = {
+	[SOURCE_TRACED] = "traced",
+	[SOURCE_VECTOR] = "vector",
+	[SOURCE_DERIVED] = "derived",
+};
+
+const char *source_name(enum vq_source src)
+{
+	return source_names[src];
+}

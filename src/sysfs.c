@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sysfs source.  What a guest shows without BPF:
+ *  - /sys/bus/virtio/devices/virtioN/{device,features,driver}: the device
+ *    type, the negotiated features (one '0'/'1' per bit: 64 characters up to
+ *    6.16, 128 from 6.17) and the bound driver;
+ *  - the parent device: its bus tells the transport (PCI, or a platform
+ *    device for virtio-mmio), and for PCI its msi_irqs lists its vectors;
+ *  - /proc/interrupts: virtio_pci names per-queue MSI-X vectors
+ *    "virtioN-<vq->name>" (vp_find_vqs_msix), "virtioN-config" for the
+ *    config vector and "virtioN-virtqueues" for one shared queue vector;
+ *    INTx and MMIO show just "virtioN", naming no queue.
+ * Where vectors name queues, their names are matched against the Linux
+ * driver's layout for the negotiated features; where none do, the layout
+ * is derived from the features alone and marked so.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "feature_mask.h"
+#include "findings.h"
+#include "layout.h"
+#include "sysfs.h"
+#include "strbuf.h"
+
+#define MAX_VECTORS 1024
+
+/* A queue vector named in /proc/interrupts. */
+struct vector {
+	unsigned int device;	/* N of virtioN */
+	int irq;
+	char name[48];
+	bool used;		/* matched to a queue already */
+};
+
+struct vectors {
+	struct vector v[MAX_VECTORS];
+	size_t n;
+};
+
+struct source {
+	const char *root;
+	char *err;
+	size_t errlen;
+	struct vectors vectors;
+};
+
+static int fail(struct source *s, const char *fmt, const char *a, const char *b)
+{
+	snprintf(s->err, s->errlen, fmt, a, b);
+	return -1;
+}
+
+/* Read a small file whole; -1 with errno set on failure. */
+static int read_text(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, len - 1, f);
+	if (ferror(f)) {
+		fclose(f);
+		errno = EIO;
+		return -1;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Basename of a symlink's target: "virtio_balloon" for .../drivers/virtio_balloon. */
+static int link_basename(const char *path, char *buf, size_t len)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+	const char *base;
+
+	if (n < 0)
+		return -1;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	strbuf_copy(buf, len, base ? base + 1 : target);
+	return 0;
+}
+
+static bool is_pci_subsystem(const char *bus) { return !strcmp(bus, "pci"); }
+
+/* The transport from the parent device's bus (and driver, for platform). */
+static void read_transport(const char *parent, struct vq_device *d)
+{
+	char path[PATH_MAX], bus[64] = "", driver[64] = "";
+
+	strbuf_printf(path, sizeof(path), "%s/subsystem", parent);
+	if (link_basename(path, bus, sizeof(bus))) {
+		snprintf(d->transport, sizeof(d->transport), "unknown");
+		return;
+	}
+	strbuf_printf(path, sizeof(path), "%s/driver", parent);
+	link_basename(path, driver, sizeof(driver));
+	if (is_pci_subsystem(bus))
+		snprintf(d->transport, sizeof(d->transport), "pci");
+	else if (!strcmp(bus, "platform") && !strcmp(driver, "virtio-mmio"))
+		snprintf(d->transport, sizeof(d->transport), "mmio");
+	else if (!strcmp(bus, "ccw") || !strcmp(bus, "css"))
+		snprintf(d->transport, sizeof(d->transport), "ccw");
+	else
+		strbuf_copy(d->transport, sizeof(d->transport), bus);
+}
+
+/* Whether irq is one of the PCI device's MSI vectors (true when the
+ * parent lists none: then nothing narrows the match). */
+static bool parent_has_irq(const char *parent, int irq)
+{
+	char path[PATH_MAX];
+
+	strbuf_printf(path, sizeof(path), "%s/msi_irqs", parent);
+	if (access(path, F_OK))
+		return true;
+	strbuf_printf(path, sizeof(path), "%s/msi_irqs/%d", parent, irq);
+	return access(path, F_OK) == 0;
+}
+
+/* Collect "virtioN-NAME" vectors from /proc/interrupts. */
+static int read_vectors(struct source *s)
+{
+	char path[PATH_MAX], line[1024];
+	FILE *f;
+
+	strbuf_printf(path, sizeof(path), "%s/proc/interrupts", s->root);
+	f = fopen(path, "r");
+	if (!f)
+		return fail(s, "cannot read %s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		char *save = NULL;
+		int irq;
+
+		if (sscanf(line, " %d:", &irq) != 1)
+			continue;	/* header, NMI:, LOC:, ... */
+		for (char *tok = strtok_r(line, " \t\n,", &save); tok;
+		     tok = strtok_r(NULL, " \t\n,", &save)) {
+			unsigned int dev;
+			int used = 0;
+			struct vector *v;
+
+			if (sscanf(tok, "virtio%u-%n", &dev, &used) != 1 || !used ||
+			    !strcmp(tok + used, "config") || !strcmp(tok + used, "virtqueues"))
+				continue;
+			if (s->vectors.n == MAX_VECTORS)
+				break;
+			v = &s->vectors.v[s->vectors.n++];
+			v->device = dev;
+			v->irq = irq;
+			strbuf_copy(v->name, sizeof(v->name), tok + used);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* The next unused vector of device `dev` named `name` (NULL: any name). */
+static struct vector *take_vector(struct source *s, unsigned int dev, const char *parent,
+				  const char *name)
+{
+	for (size_t i = 0; i < s->vectors.n; i++) {
+		struct vector *v = &s->vectors.v[i];
+
+		if (!v->used && v->device == dev && (!name || !strcmp(v->name, name)) &&
+		    parent_has_irq(parent, v->irq)) {
+			v->used = true;
+			return v;
+		}
+	}
+	return NULL;
+}
+
+static void release_vectors(struct source *s, unsigned int dev)
+{
+	for (size_t i = 0; i < s->vectors.n; i++)
+		if (s->vectors.v[i].device == dev)
+			s->vectors.v[i].used = false;
+}
+
+static size_t count_vectors(struct source *s, unsigned int dev, const char *parent)
+{
+	size_t n = 0;
+
+	while (take_vector(s, dev, parent, NULL))
+		n++;
+	release_vectors(s, dev);
+	return n;
+}
+
+/* Does layout l hold a queue for every vector of the device? */
+static bool layout_covers_vectors(struct source *s, unsigned int dev, const char *parent,
+				  const struct layout *l)
+{
+	bool covered = true;
+
+	for (size_t i = 0; i < l->n_queues; i++)
+		if (l->queues[i].index[RULE_LINUX] != VQ_NULL_INDEX)
+			take_vector(s, dev, parent, l->queues[i].linux_name);
+	covered = take_vector(s, dev, parent, NULL) == NULL;
+	release_vectors(s, dev);
+	return covered;
+}
+
+static bool type_has_counted_groups(const struct vq_device_type *t)
+{
+	for (size_t i = 0; t->groups && i < t->n_groups; i++)
+		if (t->groups[i].count != COUNT_ONE)
+			return true;
+	return false;
+}
+
+/*
+ * The Linux layout for this device.  The multi-queue count N (net pairs,
+ * blk queues, console ports) is not in sysfs: take the smallest N whose
+ * layout holds every vector name; without vectors assume 1 and say so.
+ */
+static int device_layout(struct source *s, struct vq_device *d, unsigned int dev,
+			 const char *parent, struct layout *l)
+{
+	struct layout_input in = { .type = d->type, .negotiated = d->negotiated, .queues = 1 };
+	size_t vectors = count_vectors(s, dev, parent);
+	unsigned int max_n = vectors > 1 ? (unsigned int)vectors : 1;
+
+	for (unsigned int n = 1; n <= max_n; n++) {
+		in.queues = n;
+		if (layout_compute(&in, l))
+			return -1;
+		if (layout_covers_vectors(s, dev, parent, l) || n == max_n)
+			break;
+		layout_free(l);
+	}
+	d->queue_count_assumed = vectors == 0 && type_has_counted_groups(d->type);
+	return 0;
+}
+
+static int add_queues(struct source *s, struct vq_report *r, struct vq_device *d,
+		      unsigned int dev, const char *parent)
+{
+	struct layout l = { 0 };
+	size_t unmatched = 0;
+	struct vector *v;
+
+	if (d->type && d->type->groups && device_layout(s, d, dev, parent, &l))
+		return fail(s, "%s%s", "out of memory", "");
+	for (size_t i = 0; i < l.n_queues; i++) {
+		const struct layout_queue *lq = &l.queues[i];
+		struct vq_queue *q;
+
+		if (lq->index[RULE_LINUX] == VQ_NULL_INDEX)
+			continue;
+		q = device_add_queue(d);
+		if (!q)
+			goto enomem;
+		q->index = lq->index[RULE_LINUX];
+		q->spec_index = lq->index[RULE_SPEC];
+		strbuf_copy(q->name, sizeof(q->name), lq->linux_name);
+		strbuf_copy(q->role, sizeof(q->role), lq->role);
+		v = take_vector(s, dev, parent, lq->linux_name);
+		q->source = v ? SOURCE_VECTOR : SOURCE_DERIVED;
+		q->irq = v ? v->irq : -1;
+	}
+	/* Vectors naming queues the layout does not have. */
+	while ((v = take_vector(s, dev, parent, NULL))) {
+		struct vq_queue *q = device_add_queue(d);
+
+		if (!q)
+			goto enomem;
+		strbuf_copy(q->name, sizeof(q->name), v->name);
+		q->source = SOURCE_VECTOR;
+		q->irq = v->irq;
+		unmatched++;
+	}
+	if (d->type && d->type->groups &&
+	    findings_queue_count(r, d, l.count[RULE_LINUX], l.count[RULE_LINUX] + unmatched,
+				 "interrupt vectors name queues outside it:"))
+		goto enomem;
+	layout_free(&l);
+	return 0;
+enomem:
+	layout_free(&l);
+	return fail(s, "%s%s", "out of memory", "");
+}
+
+static int read_device(struct source *s, struct vq_report *r, const char *name)
+{
+	char link[PATH_MAX], dir[PATH_MAX], parent[PATH_MAX], path[PATH_MAX + 32], buf[256];
+	unsigned int dev = 0, id;
+	struct vq_device *d;
+	char *slash;
+
+	strbuf_printf(link, sizeof(link), "%s/sys/bus/virtio/devices/%s", s->root, name);
+	if (!realpath(link, dir))
+		return fail(s, "cannot resolve %s: %s", link, strerror(errno));
+	strbuf_copy(parent, sizeof(parent), dir);
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+	sscanf(name, "virtio%u", &dev);
+
+	d = report_add_device(r);
+	if (!d)
+		return fail(s, "%s%s", "out of memory", "");
+	strbuf_copy(d->name, sizeof(d->name), name);
+
+	strbuf_printf(path, sizeof(path), "%s/device", dir);
+	if (read_text(path, buf, sizeof(buf)))
+		return fail(s, "cannot read %s: %s", path, strerror(errno));
+	buf[strcspn(buf, "\n")] = '\0';
+	if (sscanf(buf, "%x", &id) != 1)
+		return fail(s, "%s: malformed device ID '%s'", path, buf);
+	d->type_id = id;
+	d->type = virtio_type_by_id(id);
+
+	strbuf_printf(path, sizeof(path), "%s/features", dir);
+	if (read_text(path, buf, sizeof(buf)))
+		return fail(s, "cannot read %s: %s", path, strerror(errno));
+	if (features_parse_sysfs(buf, &d->negotiated, &d->feature_width)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		return fail(s, "%s: malformed, expected 64 or 128 characters of 0 and 1 "
+			    "(a truncated file?): '%s'", path, buf);
+	}
+	d->negotiated_known = true;
+
+	strbuf_printf(path, sizeof(path), "%s/driver", dir);
+	link_basename(path, d->driver, sizeof(d->driver));	/* unbound: "" */
+	read_transport(parent, d);
+	return add_queues(s, r, d, dev, parent);
+}
+
+static int by_device_number(const struct dirent **a, const struct dirent **b)
+{
+	unsigned int x = 0, y = 0;
+
+	sscanf((*a)->d_name, "virtio%u", &x);
+	sscanf((*b)->d_name, "virtio%u", &y);
+	return (x > y) - (x < y);
+}
+
+static int is_virtio_entry(const struct dirent *e)
+{
+	unsigned int n;
+
+	return sscanf(e->d_name, "virtio%u", &n) == 1;
+}
+
+int sysfs_read(const char *root, struct vq_report *r, char *err, size_t errlen)
+{
+	struct source *s = calloc(1, sizeof(*s));
+	char bus[PATH_MAX], path[PATH_MAX];
+	struct dirent **entries = NULL;
+	int n, ret = 0;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (strlen(root) > PATH_MAX / 2) {
+		snprintf(err, errlen, "root path too long");
+		free(s);
+		return -1;
+	}
+	s->root = root;
+	s->err = err;
+	s->errlen = errlen;
+	strbuf_printf(path, sizeof(path), "%s/proc/sys/kernel/osrelease", root);
+	if (!read_text(path, r->kernel, sizeof(r->kernel)))
+		r->kernel[strcspn(r->kernel, "\n")] = '\0';
+	snprintf(bus, sizeof(bus), "%s/sys/bus/virtio/devices", root);
+	n = scandir(bus, &entries, is_virtio_entry, by_device_number);
+	if (n < 0) {
+		ret = fail(s, "cannot read %s: %s (not a virtio guest, or not a capture tree?)",
+			   bus, strerror(errno));
+		goto out;
+	}
+	ret = read_vectors(s);
+	for (int i = 0; i < n && !ret; i++) {
+		ret = read_device(s, r, entries[i]->d_name);
+		if (!ret)
+			ret = findings_for_device(r, &r->devices[r->n_devices - 1]) ?
+				fail(s, "%s%s", "out of memory", "") : 0;
+	}
+	for (int i = 0; i < n; i++)
+		free(entries[i]);
+	free(entries);
+out:
+	free(s);
+	return ret;
+}
