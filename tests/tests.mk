@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+# Test suites, included by the top-level Makefile.
+#   unit  tests/unit/test_*.c: cmocka, pure logic, built with ASan + UBSan
+#   cli   tests/cli/run: the binary's exit codes, text and JSON (jq), on
+#         fixtures; then once more under valgrind
+#   bpf   tests/bpf/test_*.c: the BPF session on this machine's kernel (root)
+#   vm    tests/vm/run: QEMU guests on Debian 6.1 and 6.12 cloud kernels
+
+TEST_OUT    := $(OUTPUT)/tests
+SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_CFLAGS := -O1 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) \
+	       -DVQWATCH_VERSION='"$(VERSION)"' $(SAN_FLAGS)
+UNIT_TESTS  := $(patsubst tests/unit/%.c,$(TEST_OUT)/%,$(wildcard tests/unit/test_*.c))
+BPF_TESTS   := $(patsubst tests/bpf/%.c,$(TEST_OUT)/%,$(wildcard tests/bpf/test_*.c))
+
+$(TEST_OUT):
+	mkdir -p $@
+
+# Each unit test links the pure core, sanitized, with cmocka.
+$(TEST_OUT)/test_%: tests/unit/test_%.c $(CORE_SRCS) $(wildcard src/*.h include/*.h) | $(TEST_OUT)
+	$(CC) $(UNIT_CFLAGS) $< $(CORE_SRCS) -lcmocka -o $@
+
+# BPF tests link the session and the skeletons (dynamic: they run on the host).
+$(TEST_OUT)/test_%: tests/bpf/test_%.c $(SESSION_SRCS) $(CORE_SRCS) $(SKELS) | $(TEST_OUT)
+	$(CC) $(ALL_CFLAGS) $< $(SESSION_SRCS) $(CORE_SRCS) -lbpf -lelf -lz -o $@
+
+test-unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+test-cli: $(OUTPUT)/vqwatch
+	tests/cli/run $(OUTPUT)/vqwatch
+	VALGRIND=1 tests/cli/run $(OUTPUT)/vqwatch
+
+test-bpf: $(BPF_TESTS)
+	@set -e; for t in $(BPF_TESTS); do echo "== $$t"; $$t; done
+
+test-vm: $(OUTPUT)/vqwatch
+	VQWATCH_BIN=$(OUTPUT)/vqwatch tests/vm/run
+
+# Dependencies first, then every suite; stops at the first failing suite.
+test: deps
+	$(MAKE) all
+	$(MAKE) test-unit
+	$(MAKE) test-cli
+	$(MAKE) test-bpf
+	$(MAKE) test-vm
