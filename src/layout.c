@@ -42,6 +42,8 @@ static unsigned int group_repeats(const struct vq_group *g, const struct vq_feat
 	for (int i = 0; i < 2; i++)
 		if (g->multi_bits[i] != VQ_NO_BIT && features_has(f, (unsigned int)g->multi_bits[i]))
 			multi = true;
+	if (g->multi_needs_bit != VQ_NO_BIT && !features_has(f, (unsigned int)g->multi_needs_bit))
+		multi = false;
 	switch (g->count) {
 	case COUNT_N:
 		return multi ? n : 1;

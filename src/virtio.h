@@ -70,6 +70,9 @@ struct vq_group {
 	bool spec_reserves_slot;
 	enum vq_count_rule count;
 	int multi_bits[2];	/* features allowing N > 1, VQ_NO_BIT if unused */
+	/* A feature N > 1 needs as well, or VQ_NO_BIT: Linux virtio_net uses
+	 * max_virtqueue_pairs only when CTRL_VQ is negotiated too. */
+	int multi_needs_bit;
 	unsigned int role_base, name_base;
 	/* The spec defines this group's presence by negotiation (net's MQ and
 	 * CTRL_VQ), so even a device that builds queues from what it offers

@@ -27,7 +27,7 @@
 
 /* Shorthands for the two fields that must never default to 0. */
 #define ALWAYS		.presence_bit = VQ_NO_BIT
-#define NO_MULTI	.multi_bits = { VQ_NO_BIT, VQ_NO_BIT }
+#define NO_MULTI	.multi_bits = { VQ_NO_BIT, VQ_NO_BIT }, .multi_needs_bit = VQ_NO_BIT
 
 /* Feature bits that create, remove or multiply queues (spec 6.2 bold). */
 enum {
@@ -315,6 +315,8 @@ static const struct vq_group net_groups[] = {
 		ALWAYS,
 		.count = COUNT_N,
 		.multi_bits = { NET_F_MQ, NET_F_RSS },
+		/* virtnet_probe(): pairs beyond one need the control queue */
+		.multi_needs_bit = NET_F_CTRL_VQ,
 		.role_base = 1,
 		.name_base = 0,
 		.device_follows_negotiation = true,
@@ -342,6 +344,7 @@ static const struct vq_group blk_groups[] = {
 		ALWAYS,
 		.count = COUNT_N,
 		.multi_bits = { BLK_F_MQ, VQ_NO_BIT },
+		.multi_needs_bit = VQ_NO_BIT,
 		.role_base = 1,
 		.name_base = 0,
 	},
