@@ -106,6 +106,7 @@ static void write_device(struct json_writer *w, const struct vq_device *d)
 	feature_mask(w, "negotiated", d->negotiated_known, &d->negotiated);
 	feature_names(w, "negotiated_names", d->negotiated_known, d, &d->negotiated);
 	feature_names(w, "offered_names", d->offered_known, d, &d->offered);
+	string_or_null(w, "offered_note", d->offered_known ? NULL : d->offered_note);
 	json_object_end(w);
 	json_name(w, "queue_count_assumed");
 	json_bool(w, d->queue_count_assumed);

@@ -67,7 +67,7 @@ static void write_device(FILE *out, const struct vq_device *d, enum report_style
 			d->type ? d->type->name : "unknown", d->type_id, d->transport,
 			d->driver[0] ? d->driver : "(none)");
 	feature_line(out, "offered:", d->offered_known, d, &d->offered,
-		     "sysfs shows negotiated features only");
+		     d->offered_note ? d->offered_note : "not given");
 	feature_line(out, "negotiated:", d->negotiated_known, d, &d->negotiated, "not given");
 	if (d->queue_count_assumed)
 		fprintf(out, "  (no interrupt vector names the queues: layout derived from the "

@@ -329,6 +329,8 @@ static int read_device(struct source *s, struct vq_report *r, const char *name)
 			    "(a truncated file?): '%s'", path, buf);
 	}
 	d->negotiated_known = true;
+	d->offered_note = "sysfs shows only the negotiated features; the device's offer "
+			  "is visible to a trace session";
 
 	strbuf_printf(path, sizeof(path), "%s/driver", dir);
 	link_basename(path, d->driver, sizeof(d->driver));	/* unbound: "" */
