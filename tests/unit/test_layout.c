@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the queue numbering rules (src/layout.c) and the findings
+ * they lead to, checked against ../shared/reference/virtio-queue-layouts.md:
+ * section 5 (the balloon decision table, copied below as data) and
+ * sections 2, 3 and 7 (net, blk, console, types without a spec section).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings.h"
+#include "layout.h"
+#include "model.h"
+#include "virtio.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define X VQ_NULL_INDEX
+
+/* Feature bits that shape queue layouts (reference section 6.2, bold). */
+enum {
+	BALLOON_STATS_VQ = 1,
+	BALLOON_FREE_PAGE_HINT = 3,
+	BALLOON_REPORTING = 5,
+	NET_CTRL_VQ = 17,
+	NET_MQ = 22,
+	NET_RSS = 60,
+	BLK_MQ = 12,
+	CONSOLE_MULTIPORT = 1,
+};
+
+static const struct vq_device_type *type(const char *name)
+{
+	const struct vq_device_type *t = virtio_type_by_name(name);
+
+	assert_non_null(t);
+	return t;
+}
+
+static struct vq_features bits(const int *list, size_t n)
+{
+	struct vq_features f = { { 0, 0 } };
+
+	for (size_t i = 0; i < n; i++)
+		features_set(&f, (unsigned int)list[i]);
+	return f;
+}
+
+#define BITS(...) bits((const int[]){ __VA_ARGS__ }, \
+		       sizeof((const int[]){ __VA_ARGS__ }) / sizeof(int))
+#define NO_BITS ((struct vq_features){ { 0, 0 } })
+
+static const struct layout_queue *find_role(const struct layout *l, const char *role)
+{
+	for (size_t i = 0; i < l->n_queues; i++)
+		if (!strcmp(l->queues[i].role, role))
+			return &l->queues[i];
+	return NULL;
+}
+
+/* The model device `vqwatch layout` builds (src/cmd_layout.c fill_device()):
+ * every role, indexed by the Linux rule. */
+static void fill_device(struct vq_device *d, const struct layout_input *in,
+			const struct layout *l)
+{
+	snprintf(d->name, sizeof(d->name), "%s", in->type->name);
+	d->type = in->type;
+	d->type_id = in->type->id;
+	d->offered = in->offered;
+	d->negotiated = in->negotiated;
+	d->offered_known = d->negotiated_known = true;
+	for (size_t i = 0; i < l->n_queues; i++) {
+		const struct layout_queue *lq = &l->queues[i];
+		struct vq_queue *q = device_add_queue(d);
+
+		assert_non_null(q);
+		q->index = lq->index[RULE_LINUX];
+		q->spec_index = lq->index[RULE_SPEC];
+		q->offered_dense_index = lq->index[RULE_OFFERED_DENSE];
+		q->source = SOURCE_DERIVED;
+		snprintf(q->name, sizeof(q->name), "%s", lq->linux_name);
+		snprintf(q->role, sizeof(q->role), "%s", lq->role);
+	}
+}
+
+/* ---- balloon: reference section 5, all 27 rows ---- */
+
+/*
+ * One row of the decision table, as the reference writes it.  States are
+ * "S F R" for STATS_VQ, FREE_PAGE_HINT, REPORTING: '-' not offered,
+ * 'O' offered but not negotiated, 'N' offered and negotiated.  Index
+ * columns list "S=2 F=3 R=4" for the queues they show ("" for the
+ * reference's "—"); the differ columns list the roles that differ
+ * ("" for "agree").
+ */
+struct balloon_row {
+	int no;
+	const char *states;
+	const char *spec, *linux_idx, *dense;
+	const char *linux_vs_spec, *linux_vs_dense;
+};
+
+static const struct balloon_row balloon_rows[] = {
+	{  1, "---", "",            "",            "",            "",    ""    },
+	{  2, "--O", "",            "",            "R=2",         "",    ""    },
+	{  3, "--N", "R=4",         "R=2",         "R=2",         "R",   ""    },
+	{  4, "-O-", "",            "",            "F=2",         "",    ""    },
+	{  5, "-OO", "",            "",            "F=2 R=3",     "",    ""    },
+	{  6, "-ON", "R=4",         "R=2",         "F=2 R=3",     "R",   "R"   },
+	{  7, "-N-", "F=3",         "F=2",         "F=2",         "F",   ""    },
+	{  8, "-NO", "F=3",         "F=2",         "F=2 R=3",     "F",   ""    },
+	{  9, "-NN", "F=3 R=4",     "F=2 R=3",     "F=2 R=3",     "F,R", ""    },
+	{ 10, "O--", "",            "",            "S=2",         "",    ""    },
+	{ 11, "O-O", "",            "",            "S=2 R=3",     "",    ""    },
+	{ 12, "O-N", "R=4",         "R=2",         "S=2 R=3",     "R",   "R"   },
+	{ 13, "OO-", "",            "",            "S=2 F=3",     "",    ""    },
+	{ 14, "OOO", "",            "",            "S=2 F=3 R=4", "",    ""    },
+	{ 15, "OON", "R=4",         "R=2",         "S=2 F=3 R=4", "R",   "R"   },
+	{ 16, "ON-", "F=3",         "F=2",         "S=2 F=3",     "F",   "F"   },
+	{ 17, "ONO", "F=3",         "F=2",         "S=2 F=3 R=4", "F",   "F"   },
+	{ 18, "ONN", "F=3 R=4",     "F=2 R=3",     "S=2 F=3 R=4", "F,R", "F,R" },
+	{ 19, "N--", "S=2",         "S=2",         "S=2",         "",    ""    },
+	{ 20, "N-O", "S=2",         "S=2",         "S=2 R=3",     "",    ""    },
+	{ 21, "N-N", "S=2 R=4",     "S=2 R=3",     "S=2 R=3",     "R",   ""    },
+	{ 22, "NO-", "S=2",         "S=2",         "S=2 F=3",     "",    ""    },
+	{ 23, "NOO", "S=2",         "S=2",         "S=2 F=3 R=4", "",    ""    },
+	{ 24, "NON", "S=2 R=4",     "S=2 R=3",     "S=2 F=3 R=4", "R",   "R"   },
+	{ 25, "NN-", "S=2 F=3",     "S=2 F=3",     "S=2 F=3",     "",    ""    },
+	{ 26, "NNO", "S=2 F=3",     "S=2 F=3",     "S=2 F=3 R=4", "",    ""    },
+	{ 27, "NNN", "S=2 F=3 R=4", "S=2 F=3 R=4", "S=2 F=3 R=4", "",    ""    },
+};
+
+/* The three optional queues, in the table's S, F, R order. */
+static const struct {
+	char letter;
+	const char *role, *linux_name, *feature;
+	int bit, spec_slot;
+} optional[3] = {
+	{ 'S', "statsq", "stats", "STATS_VQ", BALLOON_STATS_VQ, 2 },
+	{ 'F', "free_page_vq", "free_page_vq", "FREE_PAGE_HINT", BALLOON_FREE_PAGE_HINT, 3 },
+	{ 'R', "reporting_vq", "reporting_vq", "REPORTING", BALLOON_REPORTING, 4 },
+};
+
+static int letter_slot(char c)
+{
+	for (int k = 0; k < 3; k++)
+		if (optional[k].letter == c)
+			return k;
+	fail_msg("bad role letter '%c' in the table", c);
+	return -1;
+}
+
+/* "S=2 R=3" -> idx[S] = 2, idx[F] = null, idx[R] = 3 */
+static void parse_indexes(const char *col, int idx[3])
+{
+	char letter;
+	int value, used;
+
+	idx[0] = idx[1] = idx[2] = X;
+	while (sscanf(col, " %c=%d%n", &letter, &value, &used) == 2) {
+		idx[letter_slot(letter)] = value;
+		col += used;
+	}
+	assert_int_equal(strspn(col, " "), strlen(col));
+}
+
+/* "F,R" -> differ[F] = differ[R] = true */
+static void parse_roles(const char *col, bool differ[3])
+{
+	differ[0] = differ[1] = differ[2] = false;
+	for (; *col; col++)
+		if (*col != ',')
+			differ[letter_slot(*col)] = true;
+}
+
+static int count_code(const struct vq_report *r, const char *code)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < r->n_findings; i++)
+		n += !strcmp(r->findings[i].code, code);
+	return n;
+}
+
+static const struct vq_finding *finding_at(const struct vq_report *r, const char *code,
+					   int queue)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (!strcmp(r->findings[i].code, code) && r->findings[i].queue == queue)
+			return &r->findings[i];
+	return NULL;
+}
+
+/* A row's columns as numbers, indexed by optional[]. */
+struct row_values {
+	int spec[3], linux_idx[3], dense[3];
+	bool vs_spec[3], vs_dense[3];
+};
+
+static void parse_row(const struct balloon_row *row, struct row_values *v)
+{
+	parse_indexes(row->spec, v->spec);
+	parse_indexes(row->linux_idx, v->linux_idx);
+	parse_indexes(row->dense, v->dense);
+	parse_roles(row->linux_vs_spec, v->vs_spec);
+	parse_roles(row->linux_vs_dense, v->vs_dense);
+
+	/* the table agrees with itself: Linux and spec list exactly the
+	 * negotiated queues, the offered-dense device exactly the offered
+	 * ones, and "DIFFER" marks exactly the unequal indexes */
+	for (int k = 0; k < 3; k++) {
+		bool negotiated = row->states[k] == 'N';
+
+		assert_int_equal(v->linux_idx[k] != X, negotiated);
+		assert_int_equal(v->spec[k] != X, negotiated);
+		assert_int_equal(v->dense[k] != X, row->states[k] != '-');
+		assert_int_equal(v->vs_spec[k], negotiated && v->linux_idx[k] != v->spec[k]);
+		assert_int_equal(v->vs_dense[k], negotiated && v->linux_idx[k] != v->dense[k]);
+	}
+}
+
+static void check_row_layout(const struct balloon_row *row, const struct row_values *v,
+			     const struct layout *l)
+{
+	unsigned int n_neg = 0, n_off = 0;
+
+	/* inflate and deflate never move */
+	for (int k = 0; k < 2; k++) {
+		const struct layout_queue *q = find_role(l, k ? "deflateq" : "inflateq");
+
+		assert_non_null(q);
+		assert_string_equal(q->linux_name, k ? "deflate" : "inflate");
+		for (int rule = 0; rule < RULE_COUNT; rule++)
+			assert_int_equal(q->index[rule], k);
+	}
+
+	for (int k = 0; k < 3; k++) {
+		const struct layout_queue *q = find_role(l, optional[k].role);
+		bool negotiated = row->states[k] == 'N';
+
+		n_neg += negotiated;
+		n_off += row->states[k] != '-';
+		/* the spec's fixed place exists whether the queue does or not
+		 * ("S=2, F=3, R=4 regardless of other features") */
+		assert_non_null(q);
+		assert_string_equal(q->linux_name, optional[k].linux_name);
+		assert_int_equal(q->index[RULE_SPEC], negotiated ? v->spec[k] : optional[k].spec_slot);
+		assert_int_equal(q->index[RULE_LINUX], v->linux_idx[k]);
+		assert_int_equal(q->index[RULE_OFFERED_DENSE], v->dense[k]);
+
+		/* a name the driver does not use is not found */
+		if (negotiated)
+			assert_ptr_equal(layout_find_name(l, optional[k].linux_name), q);
+		else
+			assert_null(layout_find_name(l, optional[k].linux_name));
+	}
+	assert_int_equal(l->count[RULE_LINUX], 2 + n_neg);
+	assert_int_equal(l->count[RULE_OFFERED_DENSE], 2 + n_off);
+}
+
+/* The findings `vqwatch layout` shows for the row: spec-index-deviation
+ * exactly where "Linux vs spec" differs, offered-not-negotiated exactly
+ * where "Linux vs offered-dense" differs, on the Linux index. */
+static void check_row_findings(const struct balloon_row *row, const struct row_values *v,
+			       const struct vq_report *report)
+{
+	int want_spec = 0, want_dense = 0;
+
+	for (int k = 0; k < 3; k++) {
+		const struct vq_finding *f;
+
+		if (v->linux_idx[k] == X)	/* no driver queue, no finding */
+			continue;
+		f = finding_at(report, "spec-index-deviation", v->linux_idx[k]);
+		if (v->vs_spec[k]) {
+			want_spec++;
+			assert_non_null(f);
+			assert_int_equal(f->severity, SEVERITY_WARNING);
+			assert_string_equal(f->device, "balloon");
+			assert_non_null(strstr(f->message, optional[k].role));
+		} else {
+			assert_null(f);
+		}
+
+		f = finding_at(report, "offered-not-negotiated", v->linux_idx[k]);
+		if (v->vs_dense[k]) {
+			want_dense++;
+			assert_non_null(f);
+			assert_int_equal(f->severity, SEVERITY_CRITICAL);
+			assert_non_null(strstr(f->message, optional[k].role));
+			/* it names each declined feature that moved the queue,
+			 * and no negotiated one */
+			for (int p = 0; p < 3; p++) {
+				const char *named = strstr(f->message, optional[p].feature);
+
+				if (row->states[p] == 'N')
+					assert_null(named);
+				else if (row->states[p] == 'O' && p < k)
+					assert_non_null(named);
+			}
+		} else {
+			assert_null(f);
+		}
+	}
+	assert_int_equal(count_code(report, "spec-index-deviation"), want_spec);
+	assert_int_equal(count_code(report, "offered-not-negotiated"), want_dense);
+	/* bits 1, 3 and 5 are named: nothing else to say */
+	assert_int_equal(report->n_findings, (size_t)(want_spec + want_dense));
+}
+
+static void test_balloon_row(void **state)
+{
+	const struct balloon_row *row = *state;
+	struct layout_input in = { .type = type("balloon"), .offered_known = true, .queues = 1 };
+	struct vq_report report = { 0 };
+	struct row_values v;
+	struct layout l;
+
+	parse_row(row, &v);
+	for (int k = 0; k < 3; k++) {
+		if (row->states[k] != '-')
+			features_set(&in.offered, optional[k].bit);
+		if (row->states[k] == 'N')
+			features_set(&in.negotiated, optional[k].bit);
+	}
+
+	assert_int_equal(layout_compute(&in, &l), 0);
+	check_row_layout(row, &v, &l);
+
+	assert_non_null(report_add_device(&report));
+	fill_device(&report.devices[0], &in, &l);
+	assert_int_equal(findings_for_device(&report, &report.devices[0]), 0);
+	check_row_findings(row, &v, &report);
+
+	report_free(&report);
+	layout_free(&l);
+}
+
+/* ---- the other device types: expected queue lists ---- */
+
+struct exp_queue {
+	const char *role, *linux_name;
+	int spec, linux_idx, dense;
+};
+
+/* The layout is exactly these queues, in this order. */
+static void expect_queues(const struct layout *l, const struct exp_queue *exp, size_t n)
+{
+	assert_int_equal(l->n_queues, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct layout_queue *q = &l->queues[i];
+
+		assert_string_equal(q->role, exp[i].role);
+		assert_string_equal(q->linux_name, exp[i].linux_name);
+		assert_int_equal(q->index[RULE_SPEC], exp[i].spec);
+		assert_int_equal(q->index[RULE_LINUX], exp[i].linux_idx);
+		assert_int_equal(q->index[RULE_OFFERED_DENSE], exp[i].dense);
+	}
+}
+
+static void compute(struct layout *l, const char *type_name, struct vq_features offered,
+		    struct vq_features negotiated, unsigned int queues)
+{
+	struct layout_input in = {
+		.type = type(type_name),
+		.offered = offered,
+		.negotiated = negotiated,
+		.offered_known = true,
+		.queues = queues,
+	};
+
+	assert_int_equal(layout_compute(&in, l), 0);
+}
+
+/*
+ * net (reference 2 "5.1", 3, 7): input.i at 2i, output.i at 2i+1 for
+ * i < P, control at 2P when CTRL_VQ is negotiated.  Spec, Linux and QEMU
+ * agree (QEMU rebuilds the queues at set_features, reference 4.1).
+ * Linux's P is max_virtqueue_pairs only when MQ (or RSS) and CTRL_VQ are
+ * both negotiated (reference 3, virtnet_probe), else 1; MQ without
+ * CTRL_VQ also breaks spec 5.1.3.1.
+ */
+static void check_net(unsigned int queues, bool ctrl)
+{
+	struct vq_features f = ctrl ? BITS(NET_MQ, NET_CTRL_VQ) : BITS(NET_MQ);
+	unsigned int pairs = ctrl ? queues : 1;
+	struct exp_queue exp[2 * 4 + 1];
+	char roles[2 * 4 + 1][32], names[2 * 4 + 1][32];
+	size_t n = 0;
+	struct layout l;
+
+	for (unsigned int i = 0; i < pairs; i++) {
+		for (int tx = 0; tx < 2; tx++) {
+			snprintf(roles[n], sizeof(roles[n]), "%sq%u",
+				 tx ? "transmit" : "receive", i + 1);
+			snprintf(names[n], sizeof(names[n]), "%s.%u", tx ? "output" : "input", i);
+			exp[n] = (struct exp_queue){ roles[n], names[n], (int)(2 * i + tx),
+						     (int)(2 * i + tx), (int)(2 * i + tx) };
+			n++;
+		}
+	}
+	if (ctrl) {
+		exp[n] = (struct exp_queue){ "controlq", "control", (int)(2 * pairs),
+					     (int)(2 * pairs), (int)(2 * pairs) };
+		n++;
+	}
+	compute(&l, "net", f, f, queues);
+	expect_queues(&l, exp, n);
+	assert_int_equal(l.count[RULE_LINUX], n);
+	if (ctrl)
+		assert_int_equal(layout_find_name(&l, "control")->index[RULE_LINUX], 2 * pairs);
+	else
+		assert_null(layout_find_name(&l, "control"));
+	layout_free(&l);
+}
+
+static void test_net_pairs(void **state)
+{
+	static const unsigned int pairs[] = { 1, 2, 4 };
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(pairs); i++) {
+		check_net(pairs[i], true);
+		check_net(pairs[i], false);
+	}
+}
+
+static void test_net_without_mq_one_pair(void **state)
+{
+	static const struct exp_queue ctrl[] = {
+		{ "receiveq1", "input.0", 0, 0, 0 },
+		{ "transmitq1", "output.0", 1, 1, 1 },
+		{ "controlq", "control", 2, 2, 2 },
+	};
+	struct layout l;
+
+	(void)state;
+	/* --queues 4 without MQ: one pair, control at 2 */
+	compute(&l, "net", BITS(NET_CTRL_VQ), BITS(NET_CTRL_VQ), 4);
+	expect_queues(&l, ctrl, 3);
+	assert_null(layout_find_name(&l, "input.1"));
+	layout_free(&l);
+
+	compute(&l, "net", NO_BITS, NO_BITS, 4);
+	expect_queues(&l, ctrl, 2);
+	layout_free(&l);
+
+	/* MQ offered but declined: QEMU follows negotiation, so even the
+	 * offered-dense rule has one pair and control at 2 */
+	compute(&l, "net", BITS(NET_MQ, NET_CTRL_VQ), BITS(NET_CTRL_VQ), 4);
+	expect_queues(&l, ctrl, 3);
+	layout_free(&l);
+}
+
+static void test_net_rss_multiplies(void **state)
+{
+	static const struct exp_queue exp[] = {
+		{ "receiveq1", "input.0", 0, 0, 0 },
+		{ "transmitq1", "output.0", 1, 1, 1 },
+		{ "receiveq2", "input.1", 2, 2, 2 },
+		{ "transmitq2", "output.1", 3, 3, 3 },
+		{ "controlq", "control", 4, 4, 4 },
+	};
+	struct layout l;
+
+	(void)state;
+	/* spec 5.1.2: N > 1 with MQ or RSS (bit 60) */
+	compute(&l, "net", BITS(NET_RSS, NET_CTRL_VQ), BITS(NET_RSS, NET_CTRL_VQ), 2);
+	expect_queues(&l, exp, ARRAY_SIZE(exp));
+	layout_free(&l);
+}
+
+static void test_blk(void **state)
+{
+	static const struct exp_queue mq[] = {
+		{ "requestq1", "req.0", 0, 0, 0 },
+		{ "requestq2", "req.1", 1, 1, 1 },
+		{ "requestq3", "req.2", 2, 2, 2 },
+		{ "requestq4", "req.3", 3, 3, 3 },
+	};
+	struct layout l;
+
+	(void)state;
+	compute(&l, "blk", BITS(BLK_MQ), BITS(BLK_MQ), 4);
+	expect_queues(&l, mq, ARRAY_SIZE(mq));
+	assert_int_equal(layout_find_name(&l, "req.3")->index[RULE_LINUX], 3);
+	layout_free(&l);
+
+	/* without MQ: one request queue whatever num_queues says */
+	compute(&l, "blk", NO_BITS, NO_BITS, 4);
+	expect_queues(&l, mq, 1);
+	assert_null(layout_find_name(&l, "req.1"));
+	layout_free(&l);
+}
+
+static void test_console(void **state)
+{
+	/* reference 3: 0 input, 1 output, 2 control-i, 3 control-o, then
+	 * port p at 2p+2 / 2p+3 (the port queues' names carry no number) */
+	static const struct exp_queue multiport[] = {
+		{ "receiveq0", "input", 0, 0, 0 },
+		{ "transmitq0", "output", 1, 1, 1 },
+		{ "control_receiveq", "control-i", 2, 2, 2 },
+		{ "control_transmitq", "control-o", 3, 3, 3 },
+		{ "receiveq1", "input", 4, 4, 4 },
+		{ "transmitq1", "output", 5, 5, 5 },
+		{ "receiveq2", "input", 6, 6, 6 },
+		{ "transmitq2", "output", 7, 7, 7 },
+	};
+	struct layout l;
+
+	(void)state;
+	compute(&l, "console", BITS(CONSOLE_MULTIPORT), BITS(CONSOLE_MULTIPORT), 3);
+	expect_queues(&l, multiport, ARRAY_SIZE(multiport));
+	/* a shared name finds the first queue, port 0's */
+	assert_int_equal(layout_find_name(&l, "input")->index[RULE_LINUX], 0);
+	assert_int_equal(layout_find_name(&l, "control-o")->index[RULE_LINUX], 3);
+	layout_free(&l);
+
+	/* one port with MULTIPORT: port 0 and the control pair */
+	compute(&l, "console", BITS(CONSOLE_MULTIPORT), BITS(CONSOLE_MULTIPORT), 1);
+	expect_queues(&l, multiport, 4);
+	layout_free(&l);
+
+	/* no MULTIPORT: port 0 only, whatever max_nr_ports says */
+	compute(&l, "console", NO_BITS, NO_BITS, 3);
+	expect_queues(&l, multiport, 2);
+	assert_null(layout_find_name(&l, "control-i"));
+	layout_free(&l);
+}
+
+static void test_no_spec_section(void **state)
+{
+	/* rpmsg (7) and 9p (9): the spec only reserves the ID, so it gives
+	 * no index; the Linux driver's queues still have theirs */
+	static const struct exp_queue rpmsg[] = {
+		{ "receiveq", "input", X, 0, 0 },
+		{ "transmitq", "output", X, 1, 1 },
+	};
+	static const struct exp_queue p9[] = {
+		{ "requestq", "requests", X, 0, 0 },
+	};
+	struct vq_report report = { 0 };
+	struct layout_input in = { .type = type("rpmsg"), .offered_known = true, .queues = 1 };
+	struct layout l;
+
+	(void)state;
+	assert_null(type("rpmsg")->spec_section);
+	assert_null(type("9p")->spec_section);
+	compute(&l, "9p", NO_BITS, NO_BITS, 1);
+	expect_queues(&l, p9, ARRAY_SIZE(p9));
+	layout_free(&l);
+
+	assert_int_equal(layout_compute(&in, &l), 0);
+	expect_queues(&l, rpmsg, ARRAY_SIZE(rpmsg));
+	/* no spec index, so no spec-index-deviation */
+	assert_non_null(report_add_device(&report));
+	fill_device(&report.devices[0], &in, &l);
+	assert_int_equal(findings_for_device(&report, &report.devices[0]), 0);
+	assert_int_equal(report.n_findings, 0);
+	report_free(&report);
+	layout_free(&l);
+}
+
+static void test_offered_unknown(void **state)
+{
+	struct layout_input in = {
+		.type = type("balloon"),
+		.negotiated = BITS(BALLOON_STATS_VQ, BALLOON_REPORTING),
+		.offered_known = false,
+		.queues = 1,
+	};
+	struct layout l;
+
+	(void)state;
+	assert_int_equal(layout_compute(&in, &l), 0);
+	assert_int_equal(find_role(&l, "reporting_vq")->index[RULE_LINUX], 3);
+	for (size_t i = 0; i < l.n_queues; i++)
+		assert_int_equal(l.queues[i].index[RULE_OFFERED_DENSE], X);
+	assert_int_equal(l.count[RULE_OFFERED_DENSE], 0);
+	layout_free(&l);
+}
+
+static void test_type_without_queue_table(void **state)
+{
+	struct layout_input in = { .type = type("iomem"), .offered_known = true, .queues = 1 };
+	struct layout l;
+
+	(void)state;
+	assert_null(in.type->groups);
+	assert_int_equal(layout_compute(&in, &l), 0);
+	assert_int_equal(l.n_queues, 0);
+	assert_null(layout_find_name(&l, "input"));
+	layout_free(&l);
+}
+
+static void test_find_name(void **state)
+{
+	struct vq_features neg = BITS(BALLOON_STATS_VQ, BALLOON_REPORTING);
+	struct layout l;
+	const struct layout_queue *q;
+
+	(void)state;
+	/* reference 5 row 21, the common real case */
+	compute(&l, "balloon", neg, neg, 1);
+	q = layout_find_name(&l, "reporting_vq");
+	assert_non_null(q);
+	assert_string_equal(q->role, "reporting_vq");
+	assert_int_equal(q->index[RULE_LINUX], 3);
+	assert_int_equal(q->index[RULE_SPEC], 4);
+	assert_int_equal(layout_find_name(&l, "stats")->index[RULE_LINUX], 2);
+	assert_int_equal(layout_find_name(&l, "inflate")->index[RULE_LINUX], 0);
+	/* free_page_vq has a spec slot but no driver queue */
+	assert_non_null(find_role(&l, "free_page_vq"));
+	assert_null(layout_find_name(&l, "free_page_vq"));
+	/* roles are not names, and names match exactly */
+	assert_null(layout_find_name(&l, "statsq"));
+	assert_null(layout_find_name(&l, "STATS"));
+	assert_null(layout_find_name(&l, "stat"));
+	assert_null(layout_find_name(&l, ""));
+	layout_free(&l);
+}
+
+static void test_rule_names(void **state)
+{
+	(void)state;
+	assert_string_equal(layout_rule_name(RULE_SPEC), "spec");
+	assert_string_equal(layout_rule_name(RULE_LINUX), "linux");
+	assert_string_equal(layout_rule_name(RULE_OFFERED_DENSE), "offered-dense");
+}
+
+int main(void)
+{
+	static const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_net_pairs),
+		cmocka_unit_test(test_net_without_mq_one_pair),
+		cmocka_unit_test(test_net_rss_multiplies),
+		cmocka_unit_test(test_blk),
+		cmocka_unit_test(test_console),
+		cmocka_unit_test(test_no_spec_section),
+		cmocka_unit_test(test_offered_unknown),
+		cmocka_unit_test(test_type_without_queue_table),
+		cmocka_unit_test(test_find_name),
+		cmocka_unit_test(test_rule_names),
+	};
+	struct CMUnitTest tests[ARRAY_SIZE(balloon_rows) + ARRAY_SIZE(fixed)];
+	static char names[ARRAY_SIZE(balloon_rows)][48];
+	size_t n = 0;
+
+	/* one test per row, named like the reference: "balloon row 24 (N O N)" */
+	for (size_t i = 0; i < ARRAY_SIZE(balloon_rows); i++) {
+		const struct balloon_row *row = &balloon_rows[i];
+
+		if (row->no != (int)i + 1) {
+			fprintf(stderr, "balloon_rows[%zu] is row %d\n", i, row->no);
+			return 1;
+		}
+		snprintf(names[i], sizeof(names[i]), "balloon row %d (%c %c %c)", row->no,
+			 row->states[0], row->states[1], row->states[2]);
+		tests[n++] = (struct CMUnitTest){
+			.name = names[i],
+			.test_func = test_balloon_row,
+			.initial_state = (void *)row,
+		};
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
+		tests[n++] = fixed[i];
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the JSON sink (src/report_json.c): a small report rendered
+ * with report_write_json; the values a tool reads (jq '.devices[0]...'),
+ * unknown values as null (never 0), and valid JSON throughout.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_check.h"
+#include "model.h"
+#include "report.h"
+#include "virtio.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static void set_counter(struct vq_counter *c, uint64_t value)
+{
+	c->known = true;
+	c->value = value;
+}
+
+/*
+ * virtio0, a balloon on PCI negotiating STATS_VQ, REPORTING, bit 7 and
+ * VERSION_1 (this machine's audit, issue 2 section 5); one queue with a few
+ * counters known and the rest unknown; one finding.
+ */
+static void build_report(struct vq_report *r)
+{
+	struct vq_device *d;
+	struct vq_queue *q;
+
+	memset(r, 0, sizeof(*r));
+	r->mode = "sysfs";
+	strcpy(r->kernel, "6.18.0-test");
+	r->duration_s = -1;
+
+	d = report_add_device(r);
+	assert_non_null(d);
+	strcpy(d->name, "virtio0");
+	d->type = virtio_type_by_name("balloon");
+	d->type_id = 5;
+	strcpy(d->transport, "pci");
+	strcpy(d->driver, "virtio_balloon");
+	d->negotiated_known = true;
+	features_set(&d->negotiated, 1);
+	features_set(&d->negotiated, 5);
+	features_set(&d->negotiated, 7);
+	features_set(&d->negotiated, 32);
+	d->offered_known = false;
+	d->offered_note = "sysfs shows negotiated features only";
+	d->feature_width = 128;
+
+	q = device_add_queue(d);
+	assert_non_null(q);
+	q->index = 3;
+	strcpy(q->name, "reporting_vq");
+	strcpy(q->role, "reporting_vq");
+	q->source = SOURCE_DERIVED;
+	q->spec_index = 4;
+	q->size = 32;
+	set_counter(&q->interrupts, 5);
+	set_counter(&q->buffers_added, 0);	/* known zero, not unknown */
+	set_counter(&q->in_bytes, 18446744073709551615ULL);
+
+	assert_non_null(report_add_finding(r, SEVERITY_WARNING, "spec-index-deviation",
+					   "virtio0", 3, "reporting_vq is queue %d, spec %d", 3, 4));
+}
+
+static char *render(const struct vq_report *r, const struct report_meta *meta)
+{
+	struct capture c;
+
+	capture_open(&c);
+	assert_int_equal(report_write_json(c.f, r, meta), 0);
+	capture_text(&c);
+	assert_true(json_valid(c.buf));
+	return c.buf;
+}
+
+static void assert_has(const char *json, const char *want)
+{
+	if (!strstr(json, want))
+		fail_msg("missing %s in:\n%s", want, json);
+}
+
+static void assert_lacks(const char *json, const char *unwanted)
+{
+	if (strstr(json, unwanted))
+		fail_msg("unexpected %s in:\n%s", unwanted, json);
+}
+
+static void test_report_fields(void **state)
+{
+	static const char *const want[] = {
+		/* top level: SPEC.md's three keys */
+		"{\n  \"vqwatch\": {",
+		"\n  \"devices\": [",
+		"\n  \"findings\": [",
+		/* header */
+		"\"version\": \"" VQWATCH_VERSION "\"",
+		"\"mode\": \"sysfs\"",
+		"\"kernel\": \"6.18.0-test\"",
+		"\"duration_s\": null",
+		"\"attached\": []",
+		"\"skipped\": []",
+		/* device */
+		"\"name\": \"virtio0\"",
+		"\"type\": \"balloon\"",
+		"\"type_id\": 5",
+		"\"transport\": \"pci\"",
+		"\"driver\": \"virtio_balloon\"",
+		"\"offered\": null",
+		"\"negotiated\": \"0x1000000a2\"",
+		"\"negotiated_names\": [\n"
+		"          \"STATS_VQ\",\n"
+		"          \"REPORTING\",\n"
+		"          \"bit 7\",\n"
+		"          \"VERSION_1\"\n"
+		"        ]",
+		"\"offered_names\": null",
+		"\"offered_note\": \"sysfs shows negotiated features only\"",
+		"\"queue_count_assumed\": false",
+		/* queue */
+		"\"index\": 3",
+		"\"name\": \"reporting_vq\"",
+		"\"role\": \"reporting_vq\"",
+		"\"source\": \"derived\"",
+		"\"spec_index\": 4",
+		"\"offered_dense_index\": null",
+		"\"driver_slot\": null",
+		"\"irq\": null",
+		"\"size\": 32",
+		"\"interrupts\": 5",
+		"\"buffers_added\": 0",
+		"\"in_bytes\": 18446744073709551615",
+		/* counters this mode cannot see are null, not 0 */
+		"\"kicks\": null",
+		"\"spurious_interrupts\": null",
+		"\"buffers_completed\": null",
+		"\"out_bytes\": null",
+		"\"inflight\": null",
+		"\"oldest_inflight_ms\": null",
+		"\"latency_us\": null",
+		/* finding */
+		"\"severity\": \"warning\"",
+		"\"code\": \"spec-index-deviation\"",
+		"\"device\": \"virtio0\"",
+		"\"queue\": 3",
+		"\"message\": \"reporting_vq is queue 3, spec 4\"",
+	};
+	struct vq_report r;
+	char *json;
+
+	(void)state;
+	build_report(&r);
+	json = render(&r, NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		assert_has(json, want[i]);
+	assert_lacks(json, "\"kicks\": 0");
+	assert_lacks(json, "\"inflight\": 0");
+	/* the document ends with its object and a newline */
+	assert_string_equal(json + strlen(json) - 6, "  ]\n}\n");
+	free(json);
+	report_free(&r);
+}
+
+/* Empty strings and unknown values are null, not "" or 0. */
+static void test_report_nulls(void **state)
+{
+	static const char *const want[] = {
+		"\"kernel\": null",
+		"\"driver\": null",
+		"\"type\": \"unknown\"",
+		"\"type_id\": 99",
+		"\"negotiated\": null",
+		"\"negotiated_names\": null",
+		"\"offered\": \"0x0\"",
+		"\"offered_names\": []",
+		"\"offered_note\": null",
+		"\"queue_count_assumed\": true",
+		"\"queues\": []",
+		"\"findings\": []",
+		"\"duration_s\": 2.5",
+	};
+	struct vq_report r = { .mode = "tracepoint", .duration_s = 2.5 };
+	struct vq_device *d = report_add_device(&r);
+	char *json;
+
+	(void)state;
+	assert_non_null(d);
+	strcpy(d->name, "virtio9");
+	d->type_id = 99;
+	d->offered_known = true;	/* known to be empty */
+	d->offered_note = "not shown when offered features are known";
+	d->queue_count_assumed = true;
+	json = render(&r, NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
+		assert_has(json, want[i]);
+	assert_lacks(json, "not shown");
+	free(json);
+	report_free(&r);
+}
+
+static void test_report_hooks(void **state)
+{
+	static const struct vq_hook_status hooks[] = {
+		{ "irq_handler_entry", true, "" },
+		{ "vring_interrupt", false, "no BTF for vring_interrupt" },
+		{ "virtqueue_notify", true, "" },
+	};
+	const struct report_meta meta = { hooks, ARRAY_SIZE(hooks) };
+	struct vq_report r = { .mode = "tracepoint", .duration_s = 10 };
+	char *json;
+
+	(void)state;
+	json = render(&r, &meta);
+	assert_has(json, "\"attached\": [\n"
+			 "        \"irq_handler_entry\",\n"
+			 "        \"virtqueue_notify\"\n"
+			 "      ]");
+	assert_has(json, "\"skipped\": [\n"
+			 "        {\n"
+			 "          \"hook\": \"vring_interrupt\",\n"
+			 "          \"reason\": \"no BTF for vring_interrupt\"\n"
+			 "        }\n"
+			 "      ]");
+	assert_has(json, "\"duration_s\": 10");
+	assert_has(json, "\"devices\": []");
+	free(json);
+	report_free(&r);
+}
+
+/* Device strings come from sysfs and vq->name: escaped, still valid. */
+static void test_report_hostile_strings(void **state)
+{
+	struct vq_report r;
+	char *json;
+
+	(void)state;
+	build_report(&r);
+	strcpy(r.devices[0].driver, "evil\"\n\x01\xff");
+	strcpy(r.devices[0].queues[0].name, "q\\\t");
+	json = render(&r, NULL);	/* render checks validity */
+	assert_has(json, "\"driver\": \"evil\\\"\\n\\u0001\\ufffd\"");
+	assert_has(json, "\"name\": \"q\\\\\\t\"");
+	free(json);
+	report_free(&r);
+}
+
+int main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_report_fields),
+		cmocka_unit_test(test_report_nulls),
+		cmocka_unit_test(test_report_hooks),
+		cmocka_unit_test(test_report_hostile_strings),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
