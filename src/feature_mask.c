@@ -63,7 +63,7 @@ static int parse_names(const struct vq_device_type *type, const char *arg,
 		       struct vq_features *out, char *err, size_t errlen)
 {
 	char *copy = strdup(arg), *save = NULL;
-	int ret = 0;
+	int ret = 0, names = 0;
 
 	if (!copy) {
 		snprintf(err, errlen, "out of memory");
@@ -82,6 +82,11 @@ static int parse_names(const struct vq_device_type *type, const char *arg,
 			break;
 		}
 		features_set(out, (unsigned int)bit);
+		names++;
+	}
+	if (!ret && !names) {
+		snprintf(err, errlen, "empty feature list '%s'", arg);
+		ret = -1;
 	}
 	free(copy);
 	return ret;

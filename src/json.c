@@ -15,7 +15,8 @@ void json_init(struct json_writer *w, FILE *out, bool pretty)
 int json_finish(struct json_writer *w)
 {
 	fputc('\n', w->out);
-	return w->depth == 0 && !ferror(w->out) ? 0 : -1;
+	/* flush first: a write error on a buffered stream shows only then */
+	return w->depth == 0 && !fflush(w->out) && !ferror(w->out) ? 0 : -1;
 }
 
 static void newline(struct json_writer *w)

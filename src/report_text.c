@@ -99,5 +99,5 @@ int report_write_text(FILE *out, const struct vq_report *r, enum report_style st
 			fprintf(out, ": %s\n", f->message);
 		}
 	}
-	return ferror(out) ? -1 : 0;
+	return fflush(out) || ferror(out) ? -1 : 0;
 }

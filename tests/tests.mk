@@ -24,15 +24,16 @@ $(TEST_OUT)/test_%: tests/unit/test_%.c $(CORE_SRCS) $(wildcard src/*.h include/
 $(TEST_OUT)/test_%: tests/bpf/test_%.c $(SESSION_SRCS) $(CORE_SRCS) $(SKELS) | $(TEST_OUT)
 	$(CC) $(ALL_CFLAGS) $< $(SESSION_SRCS) $(CORE_SRCS) -lbpf -lelf -lz -o $@
 
+# Every suite runs; the target fails if any did.
 test-unit: $(UNIT_TESTS)
-	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+	@rc=0; for t in $(UNIT_TESTS); do echo "== $$t"; $$t || rc=1; done; exit $$rc
 
 test-cli: $(OUTPUT)/vqwatch
 	tests/cli/run $(OUTPUT)/vqwatch
 	VALGRIND=1 tests/cli/run $(OUTPUT)/vqwatch
 
 test-bpf: $(BPF_TESTS)
-	@set -e; for t in $(BPF_TESTS); do echo "== $$t"; $$t; done
+	@rc=0; for t in $(BPF_TESTS); do echo "== $$t"; $$t || rc=1; done; exit $$rc
 
 test-vm: $(OUTPUT)/vqwatch
 	VQWATCH_BIN=$(OUTPUT)/vqwatch tests/vm/run
