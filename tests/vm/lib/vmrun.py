@@ -28,6 +28,7 @@ import json
 import os
 import re
 import selectors
+import signal
 import socket
 import subprocess
 import sys
@@ -317,7 +318,8 @@ class Run:
         self.t_start = time.monotonic()
         deadline = self.t_start + self.a.timeout
         self.qemu = subprocess.Popen(self.qemu_argv, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=stderr)
+                                     stdout=subprocess.PIPE, stderr=stderr,
+                                     preexec_fn=die_with_parent)
         try:
             self.qmp = QMP(qmp_path, time.monotonic() + 30)
             sel = selectors.DefaultSelector()
@@ -371,7 +373,23 @@ class Run:
         return 1 if self.errors else 0
 
 
+def die_with_parent():
+    """In QEMU's child process: SIGKILL it if this runner dies, however it dies."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def on_signal(signum, _frame):
+    # Turn SIGTERM/SIGHUP into an exception so that `finally` stops QEMU.
+    raise Failure("interrupted by signal %d" % signum)
+
+
 def main():
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
     p = argparse.ArgumentParser()
     p.add_argument("--work", required=True)
     p.add_argument("--timeout", type=float, required=True)
