@@ -36,7 +36,7 @@ endif
 # Pure logic: linked into the binary and into the unit tests.
 CORE_SRCS  := src/virtio_tables.c src/layout.c src/findings.c src/model.c \
 	      src/feature_mask.c src/json.c src/report_json.c src/report_text.c src/sysfs.c
-CMD_SRCS   := src/cmd_layout.c src/cmd_audit.c src/main.c
+CMD_SRCS   := src/cmd_common.c src/cmd_layout.c src/cmd_audit.c src/main.c
 # The BPF session; exercised by tests/bpf until `trace` uses it.
 SESSION_SRCS := src/session.c
 APP_SRCS   := $(CORE_SRCS) $(CMD_SRCS)

@@ -4,6 +4,7 @@
 #define VQWATCH_CMD_H
 
 #include <stdbool.h>
+#include "report.h"
 
 /* Exit codes (SPEC.md). */
 enum {
@@ -19,6 +20,14 @@ int cmd_layout(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 void help_layout(void);
 void help_audit(void);
+
+/*
+ * The end of every reporting command: render the report as JSON or text on
+ * stdout, then the exit code (EXIT_FINDINGS when a finding is at least
+ * fail_on; fail_on < 0 disables).
+ */
+int emit_report(const char *cmd, const struct vq_report *r, const struct report_meta *meta,
+		bool json, enum report_style style, int fail_on);
 
 /* One line on stderr: "vqwatch CMD: message". */
 void p_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

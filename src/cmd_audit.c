@@ -75,14 +75,7 @@ int cmd_audit(int argc, char **argv)
 		ret = EXIT_RUNTIME;
 		goto cleanup;
 	}
-	if (json ? report_write_json(stdout, &report, NULL) :
-		   report_write_text(stdout, &report, STYLE_AUDIT)) {
-		p_err(CMD, "cannot write the report to standard output");
-		ret = EXIT_RUNTIME;
-		goto cleanup;
-	}
-	if (fail_on >= 0 && findings_max_severity(&report) >= fail_on)
-		ret = EXIT_FINDINGS;
+	ret = emit_report(CMD, &report, NULL, json, STYLE_AUDIT, fail_on);
 cleanup:
 	report_free(&report);
 	return ret;

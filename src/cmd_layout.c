@@ -11,7 +11,6 @@
 #include "findings.h"
 #include "layout.h"
 #include "report.h"
-#include "strbuf.h"
 
 #define CMD "layout"
 
@@ -45,32 +44,6 @@ static void list_types(char *buf, size_t len)
 	buf[0] = '\0';
 	for (size_t i = 0; (t = virtio_type_at(i)) && used < len; i++)
 		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", t->name);
-}
-
-/* The layout as a model device: its queues are every role, indexed by the
- * Linux rule (null where the driver has no such queue). */
-static int fill_device(struct vq_device *d, const struct layout_input *in, const struct layout *l)
-{
-	strbuf_copy(d->name, sizeof(d->name), in->type->name);
-	d->type = in->type;
-	d->type_id = in->type->id;
-	d->offered = in->offered;
-	d->negotiated = in->negotiated;
-	d->offered_known = d->negotiated_known = true;
-	for (size_t i = 0; i < l->n_queues; i++) {
-		const struct layout_queue *lq = &l->queues[i];
-		struct vq_queue *q = device_add_queue(d);
-
-		if (!q)
-			return -1;
-		q->index = lq->index[RULE_LINUX];
-		q->spec_index = lq->index[RULE_SPEC];
-		q->offered_dense_index = lq->index[RULE_OFFERED_DENSE];
-		q->source = SOURCE_DERIVED;
-		strbuf_copy(q->name, sizeof(q->name), lq->linux_name);
-		strbuf_copy(q->role, sizeof(q->role), lq->role);
-	}
-	return 0;
 }
 
 int cmd_layout(int argc, char **argv)
@@ -146,7 +119,7 @@ int cmd_layout(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (layout_compute(&in, &l) || !(d = report_add_device(&report)) || fill_device(d, &in, &l) ||
+	if (layout_compute(&in, &l) || !(d = report_add_device(&report)) || layout_to_device(&in, &l, d) ||
 	    findings_for_device(&report, d) ||
 	    findings_queue_count(&report, d, l.count[RULE_LINUX], l.count[RULE_OFFERED_DENSE],
 				 "a device numbering queues by offered features creates")) {
@@ -154,14 +127,7 @@ int cmd_layout(int argc, char **argv)
 		ret = EXIT_RUNTIME;
 		goto cleanup;
 	}
-	if (json ? report_write_json(stdout, &report, NULL) :
-		   report_write_text(stdout, &report, STYLE_LAYOUT)) {
-		p_err(CMD, "cannot write the report to standard output");
-		ret = EXIT_RUNTIME;
-		goto cleanup;
-	}
-	if (fail_on >= 0 && findings_max_severity(&report) >= fail_on)
-		ret = EXIT_FINDINGS;
+	ret = emit_report(CMD, &report, NULL, json, STYLE_LAYOUT, fail_on);
 cleanup:
 	layout_free(&l);
 	report_free(&report);

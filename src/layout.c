@@ -155,6 +155,31 @@ void layout_free(struct layout *l)
 	memset(l, 0, sizeof(*l));
 }
 
+int layout_to_device(const struct layout_input *in, const struct layout *l, struct vq_device *d)
+{
+	strbuf_copy(d->name, sizeof(d->name), in->type->name);
+	d->type = in->type;
+	d->type_id = in->type->id;
+	d->offered = in->offered;
+	d->negotiated = in->negotiated;
+	d->offered_known = in->offered_known;
+	d->negotiated_known = true;
+	for (size_t i = 0; i < l->n_queues; i++) {
+		const struct layout_queue *lq = &l->queues[i];
+		struct vq_queue *q = device_add_queue(d);
+
+		if (!q)
+			return -1;
+		q->index = lq->index[RULE_LINUX];
+		q->spec_index = lq->index[RULE_SPEC];
+		q->offered_dense_index = lq->index[RULE_OFFERED_DENSE];
+		q->source = SOURCE_DERIVED;
+		strbuf_copy(q->name, sizeof(q->name), lq->linux_name);
+		strbuf_copy(q->role, sizeof(q->role), lq->role);
+	}
+	return 0;
+}
+
 const struct layout_queue *layout_find_name(const struct layout *l, const char *linux_name)
 {
 	for (size_t i = 0; i < l->n_queues; i++)

@@ -45,6 +45,12 @@ struct layout {
 /* Returns 0, or -1 on ENOMEM.  A type without a queue table gives none. */
 int layout_compute(const struct layout_input *in, struct layout *out);
 void layout_free(struct layout *l);
+/*
+ * The layout as a model device (what `vqwatch layout` reports): every role,
+ * indexed by the Linux rule (null where the driver has no such queue), with
+ * its spec and offered-dense indexes.  Returns -1 on ENOMEM.
+ */
+int layout_to_device(const struct layout_input *in, const struct layout *l, struct vq_device *d);
 /* The layout's queue that a driver's vq->name stands for, or NULL. */
 const struct layout_queue *layout_find_name(const struct layout *l, const char *linux_name);
 const char *layout_rule_name(enum layout_rule rule);

@@ -64,30 +64,6 @@ static const struct layout_queue *find_role(const struct layout *l, const char *
 	return NULL;
 }
 
-/* The model device `vqwatch layout` builds (src/cmd_layout.c fill_device()):
- * every role, indexed by the Linux rule. */
-static void fill_device(struct vq_device *d, const struct layout_input *in,
-			const struct layout *l)
-{
-	snprintf(d->name, sizeof(d->name), "%s", in->type->name);
-	d->type = in->type;
-	d->type_id = in->type->id;
-	d->offered = in->offered;
-	d->negotiated = in->negotiated;
-	d->offered_known = d->negotiated_known = true;
-	for (size_t i = 0; i < l->n_queues; i++) {
-		const struct layout_queue *lq = &l->queues[i];
-		struct vq_queue *q = device_add_queue(d);
-
-		assert_non_null(q);
-		q->index = lq->index[RULE_LINUX];
-		q->spec_index = lq->index[RULE_SPEC];
-		q->offered_dense_index = lq->index[RULE_OFFERED_DENSE];
-		q->source = SOURCE_DERIVED;
-		snprintf(q->name, sizeof(q->name), "%s", lq->linux_name);
-		snprintf(q->role, sizeof(q->role), "%s", lq->role);
-	}
-}
 
 /* ---- balloon: reference section 5, all 27 rows ---- */
 
@@ -334,7 +310,7 @@ static void test_balloon_row(void **state)
 	check_row_layout(row, &v, &l);
 
 	assert_non_null(report_add_device(&report));
-	fill_device(&report.devices[0], &in, &l);
+	assert_int_equal(layout_to_device(&in, &l, &report.devices[0]), 0);
 	assert_int_equal(findings_for_device(&report, &report.devices[0]), 0);
 	check_row_findings(row, &v, &report);
 
@@ -561,7 +537,7 @@ static void test_no_spec_section(void **state)
 	expect_queues(&l, rpmsg, ARRAY_SIZE(rpmsg));
 	/* no spec index, so no spec-index-deviation */
 	assert_non_null(report_add_device(&report));
-	fill_device(&report.devices[0], &in, &l);
+	assert_int_equal(layout_to_device(&in, &l, &report.devices[0]), 0);
 	assert_int_equal(findings_for_device(&report, &report.devices[0]), 0);
 	assert_int_equal(report.n_findings, 0);
 	report_free(&report);

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+/* What every command shares: diagnostics, option parsing, the report's end. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd.h"
+#include "findings.h"
+#include "model.h"
+
+void p_err(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vqwatch%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int usage_error(const char *cmd, int argc, char **argv)
+{
+	const char *arg = optind - 1 < argc ? argv[optind - 1] : "?";
+
+	p_err(cmd, "bad option '%s' (unknown, or missing its value); see 'vqwatch help %s'",
+	      arg, cmd);
+	return EXIT_USAGE;
+}
+
+int parse_fail_on(const char *cmd, const char *arg)
+{
+	int sev = severity_parse(arg);
+
+	if (sev < 0)
+		p_err(cmd, "--fail-on '%s': expected info, warning or critical", arg);
+	return sev;
+}
+
+int parse_uint(const char *cmd, const char *option, const char *arg, long min, long max,
+	       unsigned int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max) {
+		p_err(cmd, "%s '%s': expected a whole number from %ld to %ld", option, arg, min, max);
+		return -1;
+	}
+	*out = (unsigned int)v;
+	return 0;
+}
+
+int emit_report(const char *cmd, const struct vq_report *r, const struct report_meta *meta,
+		bool json, enum report_style style, int fail_on)
+{
+	if (json ? report_write_json(stdout, r, meta) : report_write_text(stdout, r, style)) {
+		p_err(cmd, "cannot write the report to standard output: %s", strerror(errno));
+		return EXIT_RUNTIME;
+	}
+	if (fail_on >= 0 && findings_max_severity(r) >= fail_on)
+		return EXIT_FINDINGS;
+	return EXIT_OK;
+}
