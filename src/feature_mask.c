@@ -62,16 +62,22 @@ static void list_valid_names(const struct vq_device_type *type, char *buf, size_
 static int parse_names(const struct vq_device_type *type, const char *arg,
 		       struct vq_features *out, char *err, size_t errlen)
 {
-	char *copy = strdup(arg), *save = NULL;
+	char *copy = strdup(arg);
 	int ret = 0, names = 0;
 
 	if (!copy) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok: an empty name between commas is an error */
+	for (char *rest = copy, *tok; (tok = strsep(&rest, ",")) != NULL;) {
 		int bit = virtio_feature_parse(type, tok);
 
+		if (!tok[0]) {
+			snprintf(err, errlen, "empty name in feature list '%s'", arg);
+			ret = -1;
+			break;
+		}
 		if (bit < 0) {
 			char valid[1024];
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* vqwatch: command table and dispatch. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "cmd.h"
@@ -58,7 +59,7 @@ static int cmd_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
 	const struct command *c;
 	int i = 1;
@@ -78,7 +79,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i == argc) {
-		usage(stderr);
+		p_err(NULL, "no command; 'vqwatch help' lists them");
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[i], "help"))
@@ -89,4 +90,16 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	return c->run(argc - i, argv + i);
+}
+
+int main(int argc, char **argv)
+{
+	int ret = dispatch(argc, argv);
+
+	/* help and --version write to stdout too: a lost write is an error */
+	if (ret == EXIT_OK && (fflush(stdout) || ferror(stdout))) {
+		p_err(NULL, "cannot write to standard output: %s", strerror(errno));
+		ret = EXIT_RUNTIME;
+	}
+	return ret;
 }

@@ -27,8 +27,6 @@
 #include "sysfs.h"
 #include "strbuf.h"
 
-#define MAX_VECTORS 1024
-
 /* A queue vector named in /proc/interrupts. */
 struct vector {
 	unsigned int device;	/* N of virtioN */
@@ -38,7 +36,7 @@ struct vector {
 };
 
 struct vectors {
-	struct vector v[MAX_VECTORS];
+	struct vector *v;
 	size_t n;
 };
 
@@ -126,41 +124,58 @@ static bool parent_has_irq(const char *parent, int irq)
 	return access(path, F_OK) == 0;
 }
 
-/* Collect "virtioN-NAME" vectors from /proc/interrupts. */
+/* Add one vector; -1 on ENOMEM. */
+static int add_vector(struct vectors *vs, unsigned int dev, int irq, const char *name)
+{
+	struct vector *grown = realloc(vs->v, (vs->n + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -1;
+	vs->v = grown;
+	grown[vs->n].device = dev;
+	grown[vs->n].irq = irq;
+	grown[vs->n].used = false;
+	strbuf_copy(grown[vs->n].name, sizeof(grown[vs->n].name), name);
+	vs->n++;
+	return 0;
+}
+
+/*
+ * Collect "virtioN-NAME" vectors from /proc/interrupts.  Lines grow with
+ * the number of CPUs (one column each), so they are read whole.
+ */
 static int read_vectors(struct source *s)
 {
-	char path[PATH_MAX], line[1024];
+	char path[PATH_MAX], *line = NULL;
+	size_t cap = 0;
+	int ret = 0;
 	FILE *f;
 
 	strbuf_printf(path, sizeof(path), "%s/proc/interrupts", s->root);
 	f = fopen(path, "r");
 	if (!f)
 		return fail(s, "cannot read %s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
-		char *save = NULL;
-		int irq;
+	while (!ret && getline(&line, &cap, f) > 0) {
+		char *save = NULL, *end;
+		long irq = strtol(line, &end, 10);
 
-		if (sscanf(line, " %d:", &irq) != 1)
+		if (end == line || *end != ':')
 			continue;	/* header, NMI:, LOC:, ... */
-		for (char *tok = strtok_r(line, " \t\n,", &save); tok;
+		for (char *tok = strtok_r(end + 1, " \t\n,", &save); tok && !ret;
 		     tok = strtok_r(NULL, " \t\n,", &save)) {
 			unsigned int dev;
 			int used = 0;
-			struct vector *v;
 
 			if (sscanf(tok, "virtio%u-%n", &dev, &used) != 1 || !used ||
 			    !strcmp(tok + used, "config") || !strcmp(tok + used, "virtqueues"))
 				continue;
-			if (s->vectors.n == MAX_VECTORS)
-				break;
-			v = &s->vectors.v[s->vectors.n++];
-			v->device = dev;
-			v->irq = irq;
-			strbuf_copy(v->name, sizeof(v->name), tok + used);
+			if (add_vector(&s->vectors, dev, (int)irq, tok + used))
+				ret = fail(s, "%s%s", "out of memory", "");
 		}
 	}
+	free(line);
 	fclose(f);
-	return 0;
+	return ret;
 }
 
 /* The next unused vector of device `dev` named `name` (NULL: any name). */
@@ -293,9 +308,10 @@ enomem:
 static int read_device(struct source *s, struct vq_report *r, const char *name)
 {
 	char link[PATH_MAX], dir[PATH_MAX], parent[PATH_MAX], path[PATH_MAX + 32], buf[256];
-	unsigned int dev = 0, id;
+	unsigned int dev = 0;
+	unsigned long id;
 	struct vq_device *d;
-	char *slash;
+	char *slash, *end;
 
 	strbuf_printf(link, sizeof(link), "%s/sys/bus/virtio/devices/%s", s->root, name);
 	if (!realpath(link, dir))
@@ -315,9 +331,11 @@ static int read_device(struct source *s, struct vq_report *r, const char *name)
 	if (read_text(path, buf, sizeof(buf)))
 		return fail(s, "cannot read %s: %s", path, strerror(errno));
 	buf[strcspn(buf, "\n")] = '\0';
-	if (sscanf(buf, "%x", &id) != 1)
-		return fail(s, "%s: malformed device ID '%s'", path, buf);
-	d->type_id = id;
+	errno = 0;
+	id = strtoul(buf, &end, 16);
+	if (errno || end == buf || *end || id > UINT16_MAX)
+		return fail(s, "%s: malformed device ID '%s' (expected hex like 0x0005)", path, buf);
+	d->type_id = (unsigned int)id;
 	d->type = virtio_type_by_id(id);
 
 	strbuf_printf(path, sizeof(path), "%s/features", dir);
@@ -394,6 +412,7 @@ int sysfs_read(const char *root, struct vq_report *r, char *err, size_t errlen)
 		free(entries[i]);
 	free(entries);
 out:
+	free(s->vectors.v);
 	free(s);
 	return ret;
 }
