@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +48,13 @@ struct source {
 	struct vectors vectors;
 };
 
-static int fail(struct source *s, const char *fmt, const char *a, const char *b)
+static int __attribute__((format(printf, 2, 3))) fail(struct source *s, const char *fmt, ...)
 {
-	snprintf(s->err, s->errlen, fmt, a, b);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, s->errlen, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -170,7 +175,7 @@ static int read_vectors(struct source *s)
 			    !strcmp(tok + used, "config") || !strcmp(tok + used, "virtqueues"))
 				continue;
 			if (add_vector(&s->vectors, dev, (int)irq, tok + used))
-				ret = fail(s, "%s%s", "out of memory", "");
+				ret = fail(s, "out of memory");
 		}
 	}
 	free(line);
@@ -215,7 +220,7 @@ static size_t count_vectors(struct source *s, unsigned int dev, const char *pare
 static bool layout_covers_vectors(struct source *s, unsigned int dev, const char *parent,
 				  const struct layout *l)
 {
-	bool covered = true;
+	bool covered;
 
 	for (size_t i = 0; i < l->n_queues; i++)
 		if (l->queues[i].index[RULE_LINUX] != VQ_NULL_INDEX)
@@ -265,7 +270,7 @@ static int add_queues(struct source *s, struct vq_report *r, struct vq_device *d
 	struct vector *v;
 
 	if (d->type && d->type->groups && device_layout(s, d, dev, parent, &l))
-		return fail(s, "%s%s", "out of memory", "");
+		return fail(s, "out of memory");
 	for (size_t i = 0; i < l.n_queues; i++) {
 		const struct layout_queue *lq = &l.queues[i];
 		struct vq_queue *q;
@@ -302,7 +307,7 @@ static int add_queues(struct source *s, struct vq_report *r, struct vq_device *d
 	return 0;
 enomem:
 	layout_free(&l);
-	return fail(s, "%s%s", "out of memory", "");
+	return fail(s, "out of memory");
 }
 
 static int read_device(struct source *s, struct vq_report *r, const char *name)
@@ -324,7 +329,7 @@ static int read_device(struct source *s, struct vq_report *r, const char *name)
 
 	d = report_add_device(r);
 	if (!d)
-		return fail(s, "%s%s", "out of memory", "");
+		return fail(s, "out of memory");
 	strbuf_copy(d->name, sizeof(d->name), name);
 
 	strbuf_printf(path, sizeof(path), "%s/device", dir);
@@ -406,7 +411,7 @@ int sysfs_read(const char *root, struct vq_report *r, char *err, size_t errlen)
 		ret = read_device(s, r, entries[i]->d_name);
 		if (!ret)
 			ret = findings_for_device(r, &r->devices[r->n_devices - 1]) ?
-				fail(s, "%s%s", "out of memory", "") : 0;
+				fail(s, "out of memory") : 0;
 	}
 	for (int i = 0; i < n; i++)
 		free(entries[i]);
