@@ -73,6 +73,8 @@ class QMP:
                 chunk = self.sock.recv(65536)
             except socket.timeout:
                 continue
+            except OSError as e:
+                raise Failure("QMP: %s (QEMU exited?)" % e)
             if not chunk:
                 raise Failure("QMP: connection closed (QEMU exited?)")
             self.buf += chunk
@@ -197,6 +199,7 @@ class Run:
         self.capture = None  # (kind, name, [lines]) while inside BEGIN/END
         self.done = None
         self.qmp = None
+        self.synced = set()
 
     # -- host actions -------------------------------------------------------
     def act(self, a):
@@ -261,6 +264,7 @@ class Run:
             k, name = rest.split(None, 1)
             self.capture = (k, name, [])
         elif kind == "SYNC":
+            self.synced.add(rest)
             for a in self.actions:
                 if a.get("on") == rest:
                     self.act(a)
@@ -356,6 +360,10 @@ class Run:
                 self.errors.append("guest finished with " + self.done)
             for a in self.pending_after:
                 self.errors.append("host action never ran: %s" % json.dumps(a))
+            for a in self.actions:
+                if "on" in a and a["on"] not in self.synced:
+                    self.errors.append("host action never ran (no sync %r): %s"
+                                       % (a["on"], json.dumps(a)))
         except Failure as e:
             self.errors.append(str(e))
         except Exception as e:  # a harness bug must fail the run, not hide it
