@@ -5,6 +5,7 @@
 #                   guest_features ("0x..." masks), queues: [<x-query-virtio-queue-status>]}
 #   .sysfs[]: the guest's view from sysfs (tests/vm/guest/virtio-sysfs)
 #   .audit: `vqwatch audit --json`
+# $doc is the whole document, also inside a pipe.
 
 # A guest output or QMP result that must exist: a plain `.audit.x` on a missing
 # output is null (and `null | length` is 0), so helpers go through need().
