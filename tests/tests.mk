@@ -35,7 +35,9 @@ test-cli: $(OUTPUT)/vqwatch
 test-bpf: $(BPF_TESTS)
 	@rc=0; for t in $(BPF_TESTS); do echo "== $$t"; $$t || rc=1; done; exit $$rc
 
+# First prove that the harness fails broken scenarios, then run the real ones.
 test-vm: $(OUTPUT)/vqwatch
+	VQWATCH_BIN=$(OUTPUT)/vqwatch tests/vm/run --self-test
 	VQWATCH_BIN=$(OUTPUT)/vqwatch tests/vm/run
 
 # Dependencies first, then every suite; stops at the first failing suite.
