@@ -44,6 +44,10 @@ BPF_PROGS  := irq
 SKELS      := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
 APP_OBJS   := $(patsubst src/%.c,$(OUTPUT)/%.o,$(APP_SRCS))
 
+# Sub-makes (make test) stay quiet about directories, so that each suite's
+# summary line closes its output.
+MAKEFLAGS  += --no-print-directory
+
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all deps run test test-unit test-cli test-bpf test-vm clean

@@ -25,6 +25,10 @@ $(TEST_OUT)/test_%: tests/bpf/test_%.c $(SESSION_SRCS) $(CORE_SRCS) $(SKELS) | $
 	$(CC) $(ALL_CFLAGS) $< $(SESSION_SRCS) $(CORE_SRCS) -lbpf -lelf -lz -o $@
 
 # Every suite runs; the target fails if any did.
+# The same BPF tests, static, for the busybox guests of the VM suite.
+$(TEST_OUT)/%.static: tests/bpf/%.c $(SESSION_SRCS) $(CORE_SRCS) $(SKELS) | $(TEST_OUT)
+	$(CC) $(ALL_CFLAGS) -static $< $(SESSION_SRCS) $(CORE_SRCS) -l:libbpf.a -l:libelf.a -l:libz.a -o $@
+
 test-unit: $(UNIT_TESTS)
 	@rc=0; for t in $(UNIT_TESTS); do echo "== $$t"; $$t || rc=1; done; exit $$rc
 
@@ -36,9 +40,9 @@ test-bpf: $(BPF_TESTS)
 	@rc=0; for t in $(BPF_TESTS); do echo "== $$t"; $$t || rc=1; done; exit $$rc
 
 # First prove that the harness fails broken scenarios, then run the real ones.
-test-vm: $(OUTPUT)/vqwatch
+test-vm: $(OUTPUT)/vqwatch $(BPF_TESTS:=.static)
 	VQWATCH_BIN=$(OUTPUT)/vqwatch tests/vm/run --self-test
-	VQWATCH_BIN=$(OUTPUT)/vqwatch tests/vm/run
+	VQWATCH_BIN=$(OUTPUT)/vqwatch VQWATCH_GUEST_BINS="$(BPF_TESTS:=.static)" tests/vm/run
 
 # Dependencies first, then every suite; stops at the first failing suite.
 test: deps
