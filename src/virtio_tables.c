@@ -28,6 +28,19 @@
 /* Shorthands for the two fields that must never default to 0. */
 #define ALWAYS		.presence_bit = VQ_NO_BIT
 #define NO_MULTI	.multi_bits = { VQ_NO_BIT, VQ_NO_BIT }, .multi_needs_bit = VQ_NO_BIT
+/* A queue every device of the type has, once: spec role, Linux name, prompt. */
+#define FIXED_QUEUE(role_, name_, prompt_) \
+	{ .role = { role_ }, .linux_name = { name_ }, .prompt = { prompt_ }, \
+	  ALWAYS, .count = COUNT_ONE, NO_MULTI }
+/* A queue that exists only with feature bit_, placed last (no later queue
+ * moves when it is absent). */
+#define OPTIONAL_QUEUE(role_, name_, prompt_, bit_) \
+	{ .role = { role_ }, .linux_name = { name_ }, .prompt = { prompt_ }, \
+	  .presence_bit = (bit_), .count = COUNT_ONE, NO_MULTI }
+/* Two such queues that the spec lists together (rx/tx of one port). */
+#define FIXED_QUEUE_PAIR(role1, name1, prompt1, role2, name2, prompt2) \
+	{ .role = { role1, role2 }, .linux_name = { name1, name2 }, \
+	  .prompt = { prompt1, prompt2 }, ALWAYS, .count = COUNT_ONE, NO_MULTI }
 
 /* Feature bits that create, remove or multiply queues (spec 6.2 bold). */
 enum {
@@ -356,14 +369,8 @@ static const struct vq_group blk_groups[] = {
  * "input"/"output" for every port (no number), "control-i"/"control-o".
  */
 static const struct vq_group console_groups[] = {
-	{
-		.role = { "receiveq0", "transmitq0" },
-		.linux_name = { "input", "output" },
-		.prompt = { false, true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE_PAIR("receiveq0", "input", false,
+			 "transmitq0", "output", true),
 	{
 		.role = { "control_receiveq", "control_transmitq" },
 		.linux_name = { "control-i", "control-o" },
@@ -389,14 +396,7 @@ static const struct vq_group console_groups[] = {
  * completes it only when it has entropy to give, so a long wait is normal.
  */
 static const struct vq_group rng_groups[] = {
-	{
-		.role = { "requestq" },
-		.linux_name = { "input" },
-		.prompt = { false },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("requestq", "input", false),
 };
 
 /*
@@ -408,22 +408,8 @@ static const struct vq_group rng_groups[] = {
  * the next sample.
  */
 static const struct vq_group balloon_groups[] = {
-	{
-		.role = { "inflateq" },
-		.linux_name = { "inflate" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "deflateq" },
-		.linux_name = { "deflate" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("inflateq", "inflate", true),
+	FIXED_QUEUE("deflateq", "deflate", true),
 	{
 		.role = { "statsq" },
 		.linux_name = { "stats" },
@@ -458,14 +444,8 @@ static const struct vq_group balloon_groups[] = {
  * rpmsg_probe(): 0 "input" (rx), 1 "output" (tx).
  */
 static const struct vq_group rpmsg_groups[] = {
-	{
-		.role = { "receiveq", "transmitq" },
-		.linux_name = { "input", "output" },
-		.prompt = { false, true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE_PAIR("receiveq", "input", false,
+			 "transmitq", "output", true),
 };
 
 /*
@@ -474,22 +454,8 @@ static const struct vq_group rpmsg_groups[] = {
  * "control", "event", "request" (no number; "request_poll" not modelled).
  */
 static const struct vq_group scsi_groups[] = {
-	{
-		.role = { "controlq" },
-		.linux_name = { "control" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "eventq" },
-		.linux_name = { "event" },
-		.prompt = { false },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("controlq", "control", true),
+	FIXED_QUEUE("eventq", "event", false),
 	{
 		.role = { "requestq%u" },
 		.linux_name = { "request" },
@@ -503,14 +469,7 @@ static const struct vq_group scsi_groups[] = {
 
 /* No spec section (ID 9 reserved).  net/9p/trans_virtio.c p9_virtio_probe(): "requests". */
 static const struct vq_group p9_groups[] = {
-	{
-		.role = { "requestq" },
-		.linux_name = { "requests" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("requestq", "requests", true),
 };
 
 /*
@@ -519,34 +478,14 @@ static const struct vq_group p9_groups[] = {
  * MULTIPORT is never negotiated and init_vqs() makes port 0 only.
  */
 static const struct vq_group rproc_serial_groups[] = {
-	{
-		.role = { "receiveq0", "transmitq0" },
-		.linux_name = { "input", "output" },
-		.prompt = { false, true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE_PAIR("receiveq0", "input", false,
+			 "transmitq0", "output", true),
 };
 
 /* spec 5.7.2.  drivers/gpu/drm/virtio/virtgpu_kms.c virtio_gpu_init(): "control", "cursor". */
 static const struct vq_group gpu_groups[] = {
-	{
-		.role = { "controlq" },
-		.linux_name = { "control" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "cursorq" },
-		.linux_name = { "cursor" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("controlq", "control", true),
+	FIXED_QUEUE("cursorq", "cursor", true),
 };
 
 /*
@@ -554,70 +493,21 @@ static const struct vq_group gpu_groups[] = {
  * drivers/virtio/virtio_rtc_driver.c viortc_init_vqs(): "requestq", "alarmq".
  */
 static const struct vq_group rtc_groups[] = {
-	{
-		.role = { "requestq" },
-		.linux_name = { "requestq" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "alarmq" },
-		.linux_name = { "alarmq" },
-		.prompt = { false },
-		.presence_bit = RTC_F_ALARM,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("requestq", "requestq", true),
+	OPTIONAL_QUEUE("alarmq", "alarmq", false, RTC_F_ALARM),
 };
 
 /* spec 5.8.2.  drivers/virtio/virtio_input.c virtinput_init_vqs(): "events", "status". */
 static const struct vq_group input_groups[] = {
-	{
-		.role = { "eventq" },
-		.linux_name = { "events" },
-		.prompt = { false },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "statusq" },
-		.linux_name = { "status" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("eventq", "events", false),
+	FIXED_QUEUE("statusq", "status", true),
 };
 
 /* spec 5.10.2.  net/vmw_vsock/virtio_transport.c virtio_vsock_vqs_init(): "rx", "tx", "event". */
 static const struct vq_group vsock_groups[] = {
-	{
-		.role = { "rx" },
-		.linux_name = { "rx" },
-		.prompt = { false },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "tx" },
-		.linux_name = { "tx" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "event" },
-		.linux_name = { "event" },
-		.prompt = { false },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("rx", "rx", false),
+	FIXED_QUEUE("tx", "tx", true),
+	FIXED_QUEUE("event", "event", false),
 };
 
 /*
@@ -636,46 +526,18 @@ static const struct vq_group crypto_groups[] = {
 		.role_base = 1,
 		.name_base = 0,
 	},
-	{
-		.role = { "controlq" },
-		.linux_name = { "controlq" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("controlq", "controlq", true),
 };
 
 /* spec 5.13.2.  drivers/iommu/virtio-iommu.c viommu_init_vqs(): "request", "event". */
 static const struct vq_group iommu_groups[] = {
-	{
-		.role = { "requestq" },
-		.linux_name = { "request" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "eventq" },
-		.linux_name = { "event" },
-		.prompt = { false },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("requestq", "request", true),
+	FIXED_QUEUE("eventq", "event", false),
 };
 
 /* spec 5.15.2.  drivers/virtio/virtio_mem.c virtio_mem_init_vq(): "guest-request". */
 static const struct vq_group mem_groups[] = {
-	{
-		.role = { "guest-request" },
-		.linux_name = { "guest-request" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("guest-request", "guest-request", true),
 };
 
 /*
@@ -683,38 +545,10 @@ static const struct vq_group mem_groups[] = {
  * "virtsnd-ctl", "virtsnd-event", "virtsnd-tx", "virtsnd-rx".
  */
 static const struct vq_group sound_groups[] = {
-	{
-		.role = { "controlq" },
-		.linux_name = { "virtsnd-ctl" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "eventq" },
-		.linux_name = { "virtsnd-event" },
-		.prompt = { false },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "txq" },
-		.linux_name = { "virtsnd-tx" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "rxq" },
-		.linux_name = { "virtsnd-rx" },
-		.prompt = { false },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("controlq", "virtsnd-ctl", true),
+	FIXED_QUEUE("eventq", "virtsnd-event", false),
+	FIXED_QUEUE("txq", "virtsnd-tx", true),
+	FIXED_QUEUE("rxq", "virtsnd-rx", false),
 };
 
 /*
@@ -726,14 +560,7 @@ static const struct vq_group sound_groups[] = {
  * The device holds notification buffers until it has something to say.
  */
 static const struct vq_group fs_groups[] = {
-	{
-		.role = { "hiprio" },
-		.linux_name = { "hiprio" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("hiprio", "hiprio", true),
 	{
 		.role = { "notificationq" },
 		.linux_name = { "notification" },
@@ -757,26 +584,12 @@ static const struct vq_group fs_groups[] = {
 
 /* spec 5.19.2.  drivers/nvdimm/virtio_pmem.c init_vq(): "flush_queue". */
 static const struct vq_group pmem_groups[] = {
-	{
-		.role = { "req_vq" },
-		.linux_name = { "flush_queue" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("req_vq", "flush_queue", true),
 };
 
 /* spec 5.12.2.  No mainline Linux driver. */
 static const struct vq_group rpmb_groups[] = {
-	{
-		.role = { "requestq" },
-		.linux_name = { NULL },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("requestq", NULL, true),
 };
 
 /*
@@ -784,74 +597,25 @@ static const struct vq_group rpmb_groups[] = {
  * drivers/firmware/arm_scmi/transports/virtio.c scmi_vio_probe(): "tx", "rx".
  */
 static const struct vq_group scmi_groups[] = {
-	{
-		.role = { "cmdq" },
-		.linux_name = { "tx" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "eventq" },
-		.linux_name = { "rx" },
-		.prompt = { false },
-		.presence_bit = SCMI_F_P2A_CHANNELS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("cmdq", "tx", true),
+	OPTIONAL_QUEUE("eventq", "rx", false, SCMI_F_P2A_CHANNELS),
 };
 
 /* No spec section (ID 33 reserved).  drivers/misc/nsm.c nsm_device_init_vq(): "nsm.vq.0". */
 static const struct vq_group nsm_groups[] = {
-	{
-		.role = { "requestq" },
-		.linux_name = { "nsm.vq.0" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("requestq", "nsm.vq.0", true),
 };
 
 /* spec 5.16.2.  drivers/i2c/busses/i2c-virtio.c virtio_i2c_setup_vqs(): "msg". */
 static const struct vq_group i2c_groups[] = {
-	{
-		.role = { "requestq" },
-		.linux_name = { "msg" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("requestq", "msg", true),
 };
 
 /* spec 5.20.2 (Txq, Rxq, Controlq).  No mainline Linux driver. */
 static const struct vq_group can_groups[] = {
-	{
-		.role = { "txq" },
-		.linux_name = { NULL },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "rxq" },
-		.linux_name = { NULL },
-		.prompt = { false },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "controlq" },
-		.linux_name = { NULL },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("txq", NULL, true),
+	FIXED_QUEUE("rxq", NULL, false),
+	FIXED_QUEUE("controlq", NULL, true),
 };
 
 /*
@@ -859,54 +623,19 @@ static const struct vq_group can_groups[] = {
  * drivers/gpio/gpio-virtio.c virtio_gpio_alloc_vqs(): "requestq", "eventq".
  */
 static const struct vq_group gpio_groups[] = {
-	{
-		.role = { "requestq" },
-		.linux_name = { "requestq" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "eventq" },
-		.linux_name = { "eventq" },
-		.prompt = { false },
-		.presence_bit = GPIO_F_IRQ,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("requestq", "requestq", true),
+	OPTIONAL_QUEUE("eventq", "eventq", false, GPIO_F_IRQ),
 };
 
 /* spec 5.21.2.  drivers/spi/spi-virtio.c virtio_spi_find_vqs(): "spi-rq". */
 static const struct vq_group spi_groups[] = {
-	{
-		.role = { "requestq" },
-		.linux_name = { "spi-rq" },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("requestq", "spi-rq", true),
 };
 
 /* spec 5.22.2.  No mainline Linux driver. */
 static const struct vq_group media_groups[] = {
-	{
-		.role = { "commandq" },
-		.linux_name = { NULL },
-		.prompt = { true },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "eventq" },
-		.linux_name = { NULL },
-		.prompt = { false },
-		ALWAYS,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	FIXED_QUEUE("commandq", NULL, true),
+	FIXED_QUEUE("eventq", NULL, false),
 };
 
 /* ---- Device types: content.tex "Device Types" ID table ---- */
