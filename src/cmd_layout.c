@@ -102,6 +102,11 @@ int cmd_layout(int argc, char **argv)
 		p_err(CMD, "unknown device type '%s'; known types: %s", type_name, err);
 		return EXIT_USAGE;
 	}
+	if (in.queues > 1 && !in.type->queues_meaning) {
+		p_err(CMD, "--queues: %s has no multi-queue group, so --queues does not apply",
+		      in.type->name);
+		return EXIT_USAGE;
+	}
 	if ((offered && features_parse_arg(in.type, offered, &in.offered, err, sizeof(err))) ||
 	    (negotiated && features_parse_arg(in.type, negotiated, &in.negotiated, err, sizeof(err)))) {
 		p_err(CMD, "%s", err);

@@ -18,17 +18,6 @@
 #include "layout.h"
 #include "strbuf.h"
 
-static const char *const rule_names[RULE_COUNT] = {
-	[RULE_SPEC] = "spec",
-	[RULE_LINUX] = "linux",
-	[RULE_OFFERED_DENSE] = "offered-dense",
-};
-
-const char *layout_rule_name(enum layout_rule rule)
-{
-	return rule_names[rule];
-}
-
 static bool group_present(const struct vq_group *g, const struct vq_features *f)
 {
 	return g->presence_bit == VQ_NO_BIT || features_has(f, (unsigned int)g->presence_bit);
@@ -101,9 +90,11 @@ int layout_compute(const struct layout_input *in, struct layout *out)
 		for (int rule = 0; rule < RULE_COUNT; rule++) {
 			const struct vq_features *f = rule_features(in, g, rule);
 
+			repeats[rule] = 0;
+			if ((rule == RULE_OFFERED_DENSE && !in->offered_known) ||
+			    (rule == RULE_SPEC && !type->spec_section))
+				continue;	/* a rule without its input numbers nothing */
 			repeats[rule] = group_present(g, f) ? group_repeats(g, f, n) : 0;
-			if (rule == RULE_OFFERED_DENSE && !in->offered_known)
-				repeats[rule] = 0;
 			/* The spec's fixed places exist whether the queue does or not. */
 			if (rule == RULE_SPEC && !repeats[rule] && g->spec_reserves_slot)
 				repeats[rule] = 1, reserved_only = true;
@@ -128,8 +119,6 @@ int layout_compute(const struct layout_input *in, struct layout *out)
 				format_counted(q->role, sizeof(q->role), g->role[k], g->role_base + rep);
 				format_counted(q->linux_name, sizeof(q->linux_name), g->linux_name[k],
 					       g->name_base + rep);
-				q->prompt = g->prompt[k];
-				q->group = gi;
 				for (int rule = 0; rule < RULE_COUNT; rule++)
 					q->index[rule] = rep < repeats[rule] ?
 						(int)(cursor[rule] + rep * roles + k) : VQ_NULL_INDEX;
@@ -143,9 +132,6 @@ int layout_compute(const struct layout_input *in, struct layout *out)
 				out->count[rule] += used;
 		}
 	}
-	if (!type->spec_section)	/* the spec only reserves the ID */
-		for (size_t i = 0; i < out->n_queues; i++)
-			out->queues[i].index[RULE_SPEC] = VQ_NULL_INDEX;
 	return 0;
 }
 

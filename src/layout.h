@@ -24,8 +24,6 @@ enum layout_rule {
 struct layout_queue {
 	char role[48];
 	char linux_name[48];
-	bool prompt;
-	size_t group;			/* index in type->groups */
 	int index[RULE_COUNT];		/* VQ_NULL_INDEX where absent or unknown */
 };
 
@@ -53,6 +51,5 @@ void layout_free(struct layout *l);
 int layout_to_device(const struct layout_input *in, const struct layout *l, struct vq_device *d);
 /* The layout's queue that a driver's vq->name stands for, or NULL. */
 const struct layout_queue *layout_find_name(const struct layout *l, const char *linux_name);
-const char *layout_rule_name(enum layout_rule rule);
 
 #endif

@@ -52,7 +52,6 @@ struct vq_device {
 	char driver[64];	/* "" when unbound */
 	bool offered_known, negotiated_known;
 	struct vq_features offered, negotiated;
-	unsigned int feature_width;	/* bits the source reported (64, 128) */
 	const char *offered_note;	/* why offered features are unknown */
 	struct vq_queue *queues;
 	size_t n_queues;

@@ -36,6 +36,7 @@ struct session {
 	struct bpf_link *links[N_HOOKS];
 	struct vq_hook_status status[N_HOOKS];
 	int ncpus;
+	struct vq_irq_count *per_cpu;	/* one map value: a slot per CPU */
 };
 
 uint64_t kallsyms_lookup(const char *path, const char *name)
@@ -67,12 +68,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
-static void skip_all(struct session *s, const char *reason)
-{
-	for (size_t i = 0; i < N_HOOKS; i++)
-		strbuf_copy(s->status[i].reason, sizeof(s->status[i].reason), reason);
-}
-
 struct session *session_open(int verbosity, char *err, size_t errlen)
 {
 	struct session *s = calloc(1, sizeof(*s));
@@ -89,6 +84,12 @@ struct session *session_open(int verbosity, char *err, size_t errlen)
 	for (size_t i = 0; i < N_HOOKS; i++)
 		s->status[i].hook = hooks[i].name;
 	s->ncpus = libbpf_num_possible_cpus();
+	s->per_cpu = s->ncpus > 0 ? calloc((size_t)s->ncpus, sizeof(*s->per_cpu)) : NULL;
+	if (!s->per_cpu) {
+		snprintf(err, errlen, "cannot size per-CPU values: %s",
+			 s->ncpus < 0 ? strerror(-s->ncpus) : "out of memory");
+		goto fail;
+	}
 	vring_interrupt = kallsyms_lookup("/proc/kallsyms", "vring_interrupt");
 	if (!vring_interrupt) {
 		snprintf(err, errlen, "vring_interrupt not found in /proc/kallsyms (run as root; "
@@ -105,7 +106,6 @@ struct session *session_open(int verbosity, char *err, size_t errlen)
 	if (ret) {
 		snprintf(err, errlen, "load BPF programs: %s (needs CAP_BPF and CAP_PERFMON, "
 			 "and kernel BTF)", strerror(-ret));
-		skip_all(s, err);
 		goto fail;
 	}
 	for (size_t i = 0; i < N_HOOKS; i++) {
@@ -135,6 +135,7 @@ void session_close(struct session *s)
 	for (size_t i = 0; i < N_HOOKS; i++)
 		bpf_link__destroy(s->links[i]);
 	irq_bpf__destroy(s->skel);
+	free(s->per_cpu);
 	free(s);
 }
 
@@ -146,24 +147,18 @@ const struct vq_hook_status *session_hooks(const struct session *s, size_t *n)
 
 int session_irq_counts(struct session *s, int irq, uint64_t *interrupts, uint64_t *spurious)
 {
-	struct vq_irq_count *per_cpu;
 	__u32 key = (__u32)irq;
-	int ret;
 
 	*interrupts = *spurious = 0;
-	if (irq < 0 || irq >= VQ_MAX_IRQS)
+	if (irq < 0 || irq >= VQ_MAX_IRQS ||
+	    bpf_map__lookup_elem(s->skel->maps.irq_counts, &key, sizeof(key), s->per_cpu,
+				 (size_t)s->ncpus * sizeof(*s->per_cpu), 0))
 		return -1;
-	per_cpu = calloc((size_t)s->ncpus, sizeof(*per_cpu));
-	if (!per_cpu)
-		return -1;
-	ret = bpf_map__lookup_elem(s->skel->maps.irq_counts, &key, sizeof(key), per_cpu,
-				   (size_t)s->ncpus * sizeof(*per_cpu), 0);
-	for (int cpu = 0; !ret && cpu < s->ncpus; cpu++) {
-		*interrupts += per_cpu[cpu].interrupts;
-		*spurious += per_cpu[cpu].spurious;
+	for (int cpu = 0; cpu < s->ncpus; cpu++) {
+		*interrupts += s->per_cpu[cpu].interrupts;
+		*spurious += s->per_cpu[cpu].spurious;
 	}
-	free(per_cpu);
-	return ret ? -1 : 0;
+	return 0;
 }
 
 uint64_t session_events_lost(const struct session *s)

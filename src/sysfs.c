@@ -92,28 +92,35 @@ static int link_basename(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-static bool is_pci_subsystem(const char *bus) { return !strcmp(bus, "pci"); }
+/* The transport from the parent device's bus (and its driver, where a bus
+ * such as platform carries more than virtio). */
+static const struct {
+	const char *bus, *driver, *transport;
+} transports[] = {
+	{ "pci", NULL, "pci" },
+	{ "platform", "virtio-mmio", "mmio" },
+	{ "ccw", NULL, "ccw" },
+	{ "css", NULL, "ccw" },
+};
 
-/* The transport from the parent device's bus (and driver, for platform). */
 static void read_transport(const char *parent, struct vq_device *d)
 {
 	char path[PATH_MAX], bus[64] = "", driver[64] = "";
 
 	strbuf_printf(path, sizeof(path), "%s/subsystem", parent);
 	if (link_basename(path, bus, sizeof(bus))) {
-		snprintf(d->transport, sizeof(d->transport), "unknown");
+		strbuf_copy(d->transport, sizeof(d->transport), "unknown");
 		return;
 	}
 	strbuf_printf(path, sizeof(path), "%s/driver", parent);
 	link_basename(path, driver, sizeof(driver));
-	if (is_pci_subsystem(bus))
-		snprintf(d->transport, sizeof(d->transport), "pci");
-	else if (!strcmp(bus, "platform") && !strcmp(driver, "virtio-mmio"))
-		snprintf(d->transport, sizeof(d->transport), "mmio");
-	else if (!strcmp(bus, "ccw") || !strcmp(bus, "css"))
-		snprintf(d->transport, sizeof(d->transport), "ccw");
-	else
-		strbuf_copy(d->transport, sizeof(d->transport), bus);
+	strbuf_copy(d->transport, sizeof(d->transport), bus);	/* unlisted: the bus */
+	for (size_t i = 0; i < sizeof(transports) / sizeof(*transports); i++)
+		if (!strcmp(bus, transports[i].bus) &&
+		    (!transports[i].driver || !strcmp(driver, transports[i].driver))) {
+			strbuf_copy(d->transport, sizeof(d->transport), transports[i].transport);
+			break;
+		}
 }
 
 /* Whether irq is one of the PCI device's MSI vectors (true when the
@@ -183,15 +190,28 @@ static int read_vectors(struct source *s)
 	return ret;
 }
 
-/* The next unused vector of device `dev` named `name` (NULL: any name). */
-static struct vector *take_vector(struct source *s, unsigned int dev, const char *parent,
-				  const char *name)
+/* The vectors of one device: "virtioN-..." names on its own MSI irqs. */
+static int device_vectors(const struct source *s, unsigned int dev, const char *parent,
+			  struct vectors *out)
 {
+	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < s->vectors.n; i++) {
-		struct vector *v = &s->vectors.v[i];
+		const struct vector *v = &s->vectors.v[i];
 
-		if (!v->used && v->device == dev && (!name || !strcmp(v->name, name)) &&
-		    parent_has_irq(parent, v->irq)) {
+		if (v->device == dev && parent_has_irq(parent, v->irq) &&
+		    add_vector(out, dev, v->irq, v->name))
+			return -1;
+	}
+	return 0;
+}
+
+/* The next unused vector named `name` (NULL: any name). */
+static struct vector *take_vector(struct vectors *vs, const char *name)
+{
+	for (size_t i = 0; i < vs->n; i++) {
+		struct vector *v = &vs->v[i];
+
+		if (!v->used && (!name || !strcmp(v->name, name))) {
 			v->used = true;
 			return v;
 		}
@@ -199,34 +219,22 @@ static struct vector *take_vector(struct source *s, unsigned int dev, const char
 	return NULL;
 }
 
-static void release_vectors(struct source *s, unsigned int dev)
+static void release_vectors(struct vectors *vs)
 {
-	for (size_t i = 0; i < s->vectors.n; i++)
-		if (s->vectors.v[i].device == dev)
-			s->vectors.v[i].used = false;
-}
-
-static size_t count_vectors(struct source *s, unsigned int dev, const char *parent)
-{
-	size_t n = 0;
-
-	while (take_vector(s, dev, parent, NULL))
-		n++;
-	release_vectors(s, dev);
-	return n;
+	for (size_t i = 0; i < vs->n; i++)
+		vs->v[i].used = false;
 }
 
 /* Does layout l hold a queue for every vector of the device? */
-static bool layout_covers_vectors(struct source *s, unsigned int dev, const char *parent,
-				  const struct layout *l)
+static bool layout_covers_vectors(struct vectors *vs, const struct layout *l)
 {
 	bool covered;
 
 	for (size_t i = 0; i < l->n_queues; i++)
 		if (l->queues[i].index[RULE_LINUX] != VQ_NULL_INDEX)
-			take_vector(s, dev, parent, l->queues[i].linux_name);
-	covered = take_vector(s, dev, parent, NULL) == NULL;
-	release_vectors(s, dev);
+			take_vector(vs, l->queues[i].linux_name);
+	covered = take_vector(vs, NULL) == NULL;
+	release_vectors(vs);
 	return covered;
 }
 
@@ -243,34 +251,34 @@ static bool type_has_counted_groups(const struct vq_device_type *t)
  * blk queues, console ports) is not in sysfs: take the smallest N whose
  * layout holds every vector name; without vectors assume 1 and say so.
  */
-static int device_layout(struct source *s, struct vq_device *d, unsigned int dev,
-			 const char *parent, struct layout *l)
+static int device_layout(struct vq_device *d, struct vectors *vs, struct layout *l)
 {
 	struct layout_input in = { .type = d->type, .negotiated = d->negotiated, .queues = 1 };
-	size_t vectors = count_vectors(s, dev, parent);
-	unsigned int max_n = vectors > 1 ? (unsigned int)vectors : 1;
+	unsigned int max_n = vs->n > 1 ? (unsigned int)vs->n : 1;
 
 	for (unsigned int n = 1; n <= max_n; n++) {
 		in.queues = n;
 		if (layout_compute(&in, l))
 			return -1;
-		if (layout_covers_vectors(s, dev, parent, l) || n == max_n)
+		if (layout_covers_vectors(vs, l) || n == max_n)
 			break;
 		layout_free(l);
 	}
-	d->queue_count_assumed = vectors == 0 && type_has_counted_groups(d->type);
+	d->queue_count_assumed = vs->n == 0 && type_has_counted_groups(d->type);
 	return 0;
 }
 
 static int add_queues(struct source *s, struct vq_report *r, struct vq_device *d,
 		      unsigned int dev, const char *parent)
 {
+	struct vectors vs;
 	struct layout l = { 0 };
 	size_t unmatched = 0;
 	struct vector *v;
 
-	if (d->type && d->type->groups && device_layout(s, d, dev, parent, &l))
-		return fail(s, "out of memory");
+	if (device_vectors(s, dev, parent, &vs) ||
+	    (d->type && d->type->groups && device_layout(d, &vs, &l)))
+		goto enomem;
 	for (size_t i = 0; i < l.n_queues; i++) {
 		const struct layout_queue *lq = &l.queues[i];
 		struct vq_queue *q;
@@ -284,12 +292,12 @@ static int add_queues(struct source *s, struct vq_report *r, struct vq_device *d
 		q->spec_index = lq->index[RULE_SPEC];
 		strbuf_copy(q->name, sizeof(q->name), lq->linux_name);
 		strbuf_copy(q->role, sizeof(q->role), lq->role);
-		v = take_vector(s, dev, parent, lq->linux_name);
+		v = take_vector(&vs, lq->linux_name);
 		q->source = v ? SOURCE_VECTOR : SOURCE_DERIVED;
 		q->irq = v ? v->irq : -1;
 	}
 	/* Vectors naming queues the layout does not have. */
-	while ((v = take_vector(s, dev, parent, NULL))) {
+	while ((v = take_vector(&vs, NULL))) {
 		struct vq_queue *q = device_add_queue(d);
 
 		if (!q)
@@ -301,11 +309,13 @@ static int add_queues(struct source *s, struct vq_report *r, struct vq_device *d
 	}
 	if (d->type && d->type->groups &&
 	    findings_queue_count(r, d, l.count[RULE_LINUX], l.count[RULE_LINUX] + unmatched,
-				 "interrupt vectors name queues outside it:"))
+				 "with the queues its interrupt vectors name, the device has"))
 		goto enomem;
+	free(vs.v);
 	layout_free(&l);
 	return 0;
 enomem:
+	free(vs.v);
 	layout_free(&l);
 	return fail(s, "out of memory");
 }
@@ -313,7 +323,7 @@ enomem:
 static int read_device(struct source *s, struct vq_report *r, const char *name)
 {
 	char link[PATH_MAX], dir[PATH_MAX], parent[PATH_MAX], path[PATH_MAX + 32], buf[256];
-	unsigned int dev = 0;
+	unsigned int dev = 0, width;
 	unsigned long id;
 	struct vq_device *d;
 	char *slash, *end;
@@ -346,7 +356,7 @@ static int read_device(struct source *s, struct vq_report *r, const char *name)
 	strbuf_printf(path, sizeof(path), "%s/features", dir);
 	if (read_text(path, buf, sizeof(buf)))
 		return fail(s, "cannot read %s: %s", path, strerror(errno));
-	if (features_parse_sysfs(buf, &d->negotiated, &d->feature_width)) {
+	if (features_parse_sysfs(buf, &d->negotiated, &width)) {
 		buf[strcspn(buf, "\n")] = '\0';
 		return fail(s, "%s: malformed, expected 64 or 128 characters of 0 and 1 "
 			    "(a truncated file?): '%s'", path, buf);

@@ -37,7 +37,12 @@
 #define OPTIONAL_QUEUE(role_, name_, prompt_, bit_) \
 	{ .role = { role_ }, .linux_name = { name_ }, .prompt = { prompt_ }, \
 	  .presence_bit = (bit_), .count = COUNT_ONE, NO_MULTI }
-/* Two such queues that the spec lists together (rx/tx of one port). */
+/* A queue that exists only with feature bit_, at a place the spec fixes:
+ * the spec's numbering keeps its slot when it is absent. */
+#define RESERVED_QUEUE(role_, name_, prompt_, bit_) \
+	{ .role = { role_ }, .linux_name = { name_ }, .prompt = { prompt_ }, \
+	  .presence_bit = (bit_), .spec_reserves_slot = true, .count = COUNT_ONE, NO_MULTI }
+/* Two queues every device has that the spec lists together (rx/tx of a port). */
 #define FIXED_QUEUE_PAIR(role1, name1, prompt1, role2, name2, prompt2) \
 	{ .role = { role1, role2 }, .linux_name = { name1, name2 }, \
 	  .prompt = { prompt1, prompt2 }, ALWAYS, .count = COUNT_ONE, NO_MULTI }
@@ -410,33 +415,9 @@ static const struct vq_group rng_groups[] = {
 static const struct vq_group balloon_groups[] = {
 	FIXED_QUEUE("inflateq", "inflate", true),
 	FIXED_QUEUE("deflateq", "deflate", true),
-	{
-		.role = { "statsq" },
-		.linux_name = { "stats" },
-		.prompt = { false },
-		.presence_bit = BALLOON_F_STATS_VQ,
-		.spec_reserves_slot = true,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "free_page_vq" },
-		.linux_name = { "free_page_vq" },
-		.prompt = { true },
-		.presence_bit = BALLOON_F_FREE_PAGE_HINT,
-		.spec_reserves_slot = true,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
-	{
-		.role = { "reporting_vq" },
-		.linux_name = { "reporting_vq" },
-		.prompt = { true },
-		.presence_bit = BALLOON_F_REPORTING,
-		.spec_reserves_slot = true,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	RESERVED_QUEUE("statsq", "stats", false, BALLOON_F_STATS_VQ),
+	RESERVED_QUEUE("free_page_vq", "free_page_vq", true, BALLOON_F_FREE_PAGE_HINT),
+	RESERVED_QUEUE("reporting_vq", "reporting_vq", true, BALLOON_F_REPORTING),
 };
 
 /*
@@ -561,15 +542,7 @@ static const struct vq_group sound_groups[] = {
  */
 static const struct vq_group fs_groups[] = {
 	FIXED_QUEUE("hiprio", "hiprio", true),
-	{
-		.role = { "notificationq" },
-		.linux_name = { "notification" },
-		.prompt = { false },
-		.presence_bit = FS_F_NOTIFICATION,
-		.spec_reserves_slot = true,
-		.count = COUNT_ONE,
-		NO_MULTI,
-	},
+	RESERVED_QUEUE("notificationq", "notification", false, FS_F_NOTIFICATION),
 	{
 		.role = { "requestq%u" },
 		.linux_name = { "requests.%u" },

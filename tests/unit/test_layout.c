@@ -603,14 +603,6 @@ static void test_find_name(void **state)
 	layout_free(&l);
 }
 
-static void test_rule_names(void **state)
-{
-	(void)state;
-	assert_string_equal(layout_rule_name(RULE_SPEC), "spec");
-	assert_string_equal(layout_rule_name(RULE_LINUX), "linux");
-	assert_string_equal(layout_rule_name(RULE_OFFERED_DENSE), "offered-dense");
-}
-
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -623,7 +615,6 @@ int main(void)
 		cmocka_unit_test(test_offered_unknown),
 		cmocka_unit_test(test_type_without_queue_table),
 		cmocka_unit_test(test_find_name),
-		cmocka_unit_test(test_rule_names),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(balloon_rows) + ARRAY_SIZE(fixed)];
 	static char names[ARRAY_SIZE(balloon_rows)][48];

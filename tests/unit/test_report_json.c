@@ -56,7 +56,6 @@ static void build_report(struct vq_report *r)
 	features_set(&d->negotiated, 32);
 	d->offered_known = false;
 	d->offered_note = "sysfs shows negotiated features only";
-	d->feature_width = 128;
 
 	q = device_add_queue(d);
 	assert_non_null(q);
