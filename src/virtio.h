@@ -15,6 +15,9 @@
 /* Virtio features grew to 128 bits in Linux 6.17+ (features_array[2]). */
 #define VQ_FEATURE_BITS 128
 
+/* Device IDs that code (not only tables) needs to name. */
+#define VQ_ID_BALLOON 5
+
 struct vq_features {
 	uint64_t word[2];
 };
@@ -91,6 +94,10 @@ struct vq_device_type {
 	const struct vq_group *groups;	/* NULL when no queue table is known */
 	size_t n_groups;
 	const char *queues_meaning;	/* what --queues N counts, NULL if unused */
+	/* The largest N: the config field's limit, or what keeps every queue
+	 * index within 16 bits (queue_select is le16: at most 65536 queues);
+	 * 0 where --queues is unused. */
+	unsigned int queues_max;
 };
 
 /* Look-ups; NULL when unknown. */
@@ -108,5 +115,11 @@ const char *virtio_feature_name(const struct vq_device_type *type, unsigned int 
  * Returns the bit or -1.
  */
 int virtio_feature_parse(const struct vq_device_type *type, const char *name);
+/*
+ * Does this role expect prompt completion (the group's prompt[])?  Matches
+ * numbered roles against their pattern: "transmitq2" is "transmitq%u".
+ * False for a role no table lists, and for a NULL type.
+ */
+bool virtio_role_prompt(const struct vq_device_type *type, const char *role);
 
 #endif

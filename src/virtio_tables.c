@@ -624,15 +624,21 @@ static const struct vq_device_type types[] = {
 	{ .id = 1, .name = "net", .title = "Network",
 	  .feature_prefix = "VIRTIO_NET_F_", .spec_section = "5.1",
 	  FEATURES(net_features), GROUPS(net_groups),
-	  .queues_meaning = "queue pairs (max_virtqueue_pairs)" },
+	  .queues_meaning = "queue pairs (max_virtqueue_pairs)",
+	  /* spec 5.1.4: max_virtqueue_pairs 1 to 0x8000
+	   * (VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX) */
+	  .queues_max = 0x8000 },
 	{ .id = 2, .name = "blk", .title = "Block",
 	  .feature_prefix = "VIRTIO_BLK_F_", .spec_section = "5.2",
 	  FEATURES(blk_features), GROUPS(blk_groups),
-	  .queues_meaning = "request queues (num_queues)" },
+	  .queues_meaning = "request queues (num_queues)",
+	  .queues_max = 0xffff },	/* spec 5.2.4: num_queues is le16 */
 	{ .id = 3, .name = "console", .title = "Console",
 	  .feature_prefix = "VIRTIO_CONSOLE_F_", .spec_section = "5.3",
 	  FEATURES(console_features), GROUPS(console_groups),
-	  .queues_meaning = "ports (max_nr_ports)" },
+	  .queues_meaning = "ports (max_nr_ports)",
+	  /* 2 + 2 + 2 (N - 1) queues within 65536 */
+	  .queues_max = 32767 },
 	{ .id = 4, .name = "rng", .title = "Entropy",
 	  .feature_prefix = "", .spec_section = "5.4",
 	  GROUPS(rng_groups) },
@@ -646,7 +652,8 @@ static const struct vq_device_type types[] = {
 	{ .id = 8, .name = "scsi", .title = "SCSI Host",
 	  .feature_prefix = "VIRTIO_SCSI_F_", .spec_section = "5.6",
 	  FEATURES(scsi_features), GROUPS(scsi_groups),
-	  .queues_meaning = "request queues (num_queues)" },
+	  .queues_meaning = "request queues (num_queues)",
+	  .queues_max = 65534 },	/* control, event and N within 65536 */
 	{ .id = 9, .name = "9p", .title = "9P Transport",
 	  .feature_prefix = "VIRTIO_9P_",	/* uapi virtio_9p.h has no _F_ */
 	  FEATURES(p9_features), GROUPS(p9_groups) },
@@ -671,7 +678,8 @@ static const struct vq_device_type types[] = {
 	{ .id = 20, .name = "crypto", .title = "Crypto",
 	  .feature_prefix = "VIRTIO_CRYPTO_F_", .spec_section = "5.9",
 	  FEATURES(crypto_features), GROUPS(crypto_groups),
-	  .queues_meaning = "data queues (max_dataqueues)" },
+	  .queues_meaning = "data queues (max_dataqueues)",
+	  .queues_max = 65535 },	/* N and control within 65536 */
 	RESERVED(21, "signal_dist", "Signal Distribution Module"),
 	RESERVED(22, "pstore", "pstore"),
 	{ .id = 23, .name = "iommu", .title = "IOMMU",
@@ -686,7 +694,9 @@ static const struct vq_device_type types[] = {
 	{ .id = 26, .name = "fs", .title = "File System",
 	  .feature_prefix = "VIRTIO_FS_F_", .spec_section = "5.11",
 	  FEATURES(fs_features), GROUPS(fs_groups),
-	  .queues_meaning = "request queues (num_request_queues)" },
+	  .queues_meaning = "request queues (num_request_queues)",
+	  /* hiprio, notification and N within 65536 */
+	  .queues_max = 65534 },
 	{ .id = 27, .name = "pmem", .title = "PMEM",
 	  .feature_prefix = "VIRTIO_PMEM_F_", .spec_section = "5.19",
 	  FEATURES(pmem_features), GROUPS(pmem_groups) },
@@ -850,4 +860,34 @@ int virtio_feature_parse(const struct vq_device_type *type, const char *name)
 			bit = transport_bit(s, n);
 	}
 	return bit;
+}
+
+/* Does role match pattern, whose one "%u" stands for a decimal number? */
+static bool role_matches(const char *pattern, const char *role)
+{
+	const char *num = strstr(pattern, "%u");
+	size_t pre, digits = 0;
+
+	if (!num)
+		return !strcmp(pattern, role);
+	pre = (size_t)(num - pattern);
+	if (strncmp(pattern, role, pre))
+		return false;
+	while (role[pre + digits] >= '0' && role[pre + digits] <= '9')
+		digits++;
+	return digits > 0 && !strcmp(num + 2, role + pre + digits);
+}
+
+bool virtio_role_prompt(const struct vq_device_type *type, const char *role)
+{
+	if (!type || !role || !role[0])
+		return false;
+	for (size_t gi = 0; type->groups && gi < type->n_groups; gi++) {
+		const struct vq_group *g = &type->groups[gi];
+
+		for (size_t k = 0; k < VQ_GROUP_MAX_ROLES && g->role[k]; k++)
+			if (role_matches(g->role[k], role))
+				return g->prompt[k];
+	}
+	return false;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "layout.h"
 #include "virtio.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -372,21 +373,13 @@ static void test_group_invariants(void **state)
 				assert_int_equal(grp->name_base, 0);
 			}
 		}
-		/* --queues means something exactly where a group repeats */
+		/* --queues means something exactly where a group repeats, up
+		 * to a limit within 16-bit queue indexes */
 		assert_int_equal(t->queues_meaning != NULL, counted);
+		assert_int_equal(t->queues_max != 0, counted);
+		assert_true(t->queues_max <= 65535);
 	}
 }
-
-struct exp_group {
-	const char *role[2], *linux_name[2];
-	bool prompt[2];
-	int presence;
-	bool reserves;
-	enum vq_count_rule count;
-	int multi[2];
-	unsigned int role_base, name_base;
-	bool follows;
-};
 
 static void assert_str_or_null(const char *got, const char *want)
 {
@@ -396,98 +389,189 @@ static void assert_str_or_null(const char *got, const char *want)
 		assert_null(got);
 }
 
-static void check_groups(const char *name, const struct exp_group *exp, size_t n)
+/*
+ * The queue lists of the spec (5.x.2) and the Linux drivers, written as
+ * the spec and the driver sources say them, and checked through what the
+ * program computes from the tables (the layout and the look-ups), not by
+ * copying the tables' fields: with every feature of the type negotiated
+ * and N repetitions, the queues in order, each with its spec index, the
+ * driver's vq->name, the feature the spec says it "only exists if" (NULL:
+ * always there), and whether SPEC.md's queue-stalled applies to its role
+ * (requests, transmit, control, inflate/deflate/reporting: yes; receive,
+ * event, balloon stats: the device holds buffers by design).
+ */
+struct queue_fact {
+	const char *role;
+	int spec_index;
+	const char *linux_name, *needs;
+	bool prompt;
+};
+
+static struct vq_features every_feature(const struct vq_device_type *t)
+{
+	struct vq_features f = { { 0, 0 } };
+
+	for (unsigned int bit = 0; bit < VQ_FEATURE_BITS; bit++)
+		if (virtio_feature_name(t, bit))
+			features_set(&f, bit);
+	return f;
+}
+
+static void check_queue_facts(const char *name, unsigned int n, const struct queue_fact *facts,
+			      size_t count)
 {
 	const struct vq_device_type *t = type(name);
+	struct layout_input in = { .type = t, .offered_known = true, .queues = n };
+	struct layout l;
 
-	assert_int_equal(t->n_groups, n);
-	for (size_t g = 0; g < n; g++) {
-		const struct vq_group *got = &t->groups[g];
+	in.offered = in.negotiated = every_feature(t);
+	assert_int_equal(layout_compute(&in, &l), 0);
+	assert_int_equal(l.n_queues, count);
+	for (size_t i = 0; i < count; i++) {
+		const struct queue_fact *f = &facts[i];
 
-		for (int r = 0; r < 2; r++) {
-			assert_str_or_null(got->role[r], exp[g].role[r]);
-			assert_str_or_null(got->linux_name[r], exp[g].linux_name[r]);
-			if (exp[g].role[r])
-				assert_int_equal(got->prompt[r], exp[g].prompt[r]);
-		}
-		assert_int_equal(got->presence_bit, exp[g].presence);
-		assert_int_equal(got->spec_reserves_slot, exp[g].reserves);
-		assert_int_equal(got->count, exp[g].count);
-		assert_int_equal(got->multi_bits[0], exp[g].multi[0]);
-		assert_int_equal(got->multi_bits[1], exp[g].multi[1]);
-		assert_int_equal(got->role_base, exp[g].role_base);
-		assert_int_equal(got->name_base, exp[g].name_base);
-		assert_int_equal(got->device_follows_negotiation, exp[g].follows);
+		assert_string_equal(l.queues[i].role, f->role);
+		assert_string_equal(l.queues[i].linux_name, f->linux_name);
+		assert_int_equal(l.queues[i].index[RULE_SPEC], f->spec_index);
+		/* every queue present: the driver's dense numbering is the spec's */
+		assert_int_equal(l.queues[i].index[RULE_LINUX], f->spec_index);
+		if (virtio_role_prompt(t, f->role) != f->prompt)
+			fail_msg("%s %s: prompt should be %d", name, f->role, f->prompt);
+	}
+	layout_free(&l);
+
+	/* without its feature, a conditional queue is not the driver's */
+	for (size_t i = 0; i < count; i++) {
+		const struct queue_fact *f = &facts[i];
+		struct layout_input less = in;
+		int bit;
+
+		if (!f->needs)
+			continue;
+		bit = virtio_feature_parse(t, f->needs);
+		assert_true(bit >= 0);
+		less.negotiated.word[bit / 64] &= ~(1ULL << (bit % 64));
+		assert_int_equal(layout_compute(&less, &l), 0);
+		for (size_t k = 0; k < l.n_queues; k++)
+			if (!strcmp(l.queues[k].role, f->role))
+				assert_int_equal(l.queues[k].index[RULE_LINUX], VQ_NULL_INDEX);
+		layout_free(&l);
 	}
 }
 
-#define NOB VQ_NO_BIT
-#define NOM { NOB, NOB }
-
 static void test_balloon_queues(void **state)
 {
-	/* reference 2 (spec 5.5.2) and 3 (virtio_balloon.c init_vqs) */
-	static const struct exp_group exp[] = {
-		{ { "inflateq" }, { "inflate" }, { true }, NOB, false, COUNT_ONE, NOM, 0, 0, false },
-		{ { "deflateq" }, { "deflate" }, { true }, NOB, false, COUNT_ONE, NOM, 0, 0, false },
-		{ { "statsq" }, { "stats" }, { false }, 1, true, COUNT_ONE, NOM, 0, 0, false },
-		{ { "free_page_vq" }, { "free_page_vq" }, { true }, 3, true, COUNT_ONE, NOM, 0, 0, false },
-		{ { "reporting_vq" }, { "reporting_vq" }, { true }, 5, true, COUNT_ONE, NOM, 0, 0, false },
+	/* spec 5.5.2: "0 inflateq, 1 deflateq, 2 statsq, 3 free_page_vq,
+	 * 4 reporting_vq"; statsq "only exists if VIRTIO_BALLOON_F_STATS_VQ
+	 * is set", and so on.  virtio_balloon.c init_vqs() names. */
+	static const struct queue_fact facts[] = {
+		{ "inflateq", 0, "inflate", NULL, true },
+		{ "deflateq", 1, "deflate", NULL, true },
+		{ "statsq", 2, "stats", "VIRTIO_BALLOON_F_STATS_VQ", false },
+		{ "free_page_vq", 3, "free_page_vq", "VIRTIO_BALLOON_F_FREE_PAGE_HINT", true },
+		{ "reporting_vq", 4, "reporting_vq", "VIRTIO_BALLOON_F_PAGE_REPORTING", true },
 	};
-	static const char *const presence[] = {
-		NULL, NULL, "STATS_VQ", "FREE_PAGE_HINT", "REPORTING",
-	};
-	const struct vq_device_type *b = type("balloon");
 
 	(void)state;
-	check_groups("balloon", exp, ARRAY_SIZE(exp));
-	for (size_t g = 2; g < ARRAY_SIZE(presence); g++)
-		assert_string_equal(virtio_feature_name(b, (unsigned int)b->groups[g].presence_bit),
-				    presence[g]);
-	assert_null(b->queues_meaning);
+	check_queue_facts("balloon", 1, facts, ARRAY_SIZE(facts));
+	assert_null(type("balloon")->queues_meaning);
+	assert_int_equal(type("balloon")->queues_max, 0);
 }
 
 static void test_net_queues(void **state)
 {
-	/* spec 5.1.2; virtio_net.c virtnet_find_vqs */
-	static const struct exp_group exp[] = {
-		{ { "receiveq%u", "transmitq%u" }, { "input.%u", "output.%u" }, { false, true },
-		  NOB, false, COUNT_N, { 22, 60 }, 1, 0, true },
-		{ { "controlq" }, { "control" }, { true }, 17, false, COUNT_ONE, NOM, 0, 0, true },
+	/* spec 5.1.2: receiveq1, transmitq1, ..., receiveqN, transmitqN,
+	 * controlq at 2N "only if VIRTIO_NET_F_CTRL_VQ"; virtnet_find_vqs()
+	 * "input.%d", "output.%d", "control".  5.1.4: max_virtqueue_pairs
+	 * 1 to 0x8000. */
+	static const struct queue_fact facts[] = {
+		{ "receiveq1", 0, "input.0", NULL, false },
+		{ "transmitq1", 1, "output.0", NULL, true },
+		{ "receiveq2", 2, "input.1", NULL, false },
+		{ "transmitq2", 3, "output.1", NULL, true },
+		{ "receiveq3", 4, "input.2", NULL, false },
+		{ "transmitq3", 5, "output.2", NULL, true },
+		{ "controlq", 6, "control", "VIRTIO_NET_F_CTRL_VQ", true },
 	};
 
 	(void)state;
-	check_groups("net", exp, ARRAY_SIZE(exp));
+	check_queue_facts("net", 3, facts, ARRAY_SIZE(facts));
 	assert_string_equal(type("net")->queues_meaning, "queue pairs (max_virtqueue_pairs)");
+	assert_int_equal(type("net")->queues_max, 0x8000);
 }
 
 static void test_blk_queues(void **state)
 {
-	/* spec 5.2.2; virtio_blk.c init_vq */
-	static const struct exp_group exp[] = {
-		{ { "requestq%u" }, { "req.%u" }, { true }, NOB, false, COUNT_N, { 12, NOB }, 1, 0, false },
+	/* spec 5.2.2: requestq1..N; 5.2.4 num_queues is le16.
+	 * virtio_blk.c init_vq(): "req.%u" */
+	static const struct queue_fact facts[] = {
+		{ "requestq1", 0, "req.0", NULL, true },
+		{ "requestq2", 1, "req.1", NULL, true },
 	};
 
 	(void)state;
-	check_groups("blk", exp, ARRAY_SIZE(exp));
-	assert_non_null(type("blk")->queues_meaning);
+	check_queue_facts("blk", 2, facts, ARRAY_SIZE(facts));
+	assert_int_equal(type("blk")->queues_max, 65535);
 }
 
 static void test_console_queues(void **state)
 {
-	/* spec 5.3.2; virtio_console.c init_vqs */
-	static const struct exp_group exp[] = {
-		{ { "receiveq0", "transmitq0" }, { "input", "output" }, { false, true },
-		  NOB, false, COUNT_ONE, NOM, 0, 0, false },
-		{ { "control_receiveq", "control_transmitq" }, { "control-i", "control-o" },
-		  { false, true }, 1, false, COUNT_ONE, NOM, 0, 0, false },
-		{ { "receiveq%u", "transmitq%u" }, { "input", "output" }, { false, true },
-		  1, false, COUNT_N_MINUS_ONE, { NOB, NOB }, 1, 0, false },
+	/* spec 5.3.2: receiveq(port0), transmitq(port0), control receiveq,
+	 * control transmitq, receiveq(port1), transmitq(port1), ...; the
+	 * control queues and ports 1.. only with MULTIPORT.
+	 * virtio_console.c init_vqs(): "input", "output", "control-i",
+	 * "control-o". */
+	static const struct queue_fact facts[] = {
+		{ "receiveq0", 0, "input", NULL, false },
+		{ "transmitq0", 1, "output", NULL, true },
+		{ "control_receiveq", 2, "control-i", "VIRTIO_CONSOLE_F_MULTIPORT", false },
+		{ "control_transmitq", 3, "control-o", "VIRTIO_CONSOLE_F_MULTIPORT", true },
+		{ "receiveq1", 4, "input", "VIRTIO_CONSOLE_F_MULTIPORT", false },
+		{ "transmitq1", 5, "output", "VIRTIO_CONSOLE_F_MULTIPORT", true },
 	};
 
 	(void)state;
-	check_groups("console", exp, ARRAY_SIZE(exp));
+	check_queue_facts("console", 2, facts, ARRAY_SIZE(facts));
 	assert_string_equal(type("console")->queues_meaning, "ports (max_nr_ports)");
+	/* 2N + 2 queues, indexes within 16 bits */
+	assert_true(2 * type("console")->queues_max + 2 <= 65536);
+}
+
+/* virtio_role_prompt: numbered roles match their pattern, nothing else. */
+static void test_role_prompt(void **state)
+{
+	static const struct { const char *type, *role; bool prompt; } cases[] = {
+		{ "net", "transmitq1", true },
+		{ "net", "transmitq12", true },
+		{ "net", "transmitq32768", true },
+		{ "net", "receiveq7", false },
+		{ "net", "controlq", true },
+		{ "net", "transmitq", false },		/* no number */
+		{ "net", "transmitqx", false },
+		{ "net", "transmitq1x", false },
+		{ "net", "xtransmitq1", false },
+		{ "net", "statsq", false },		/* another type's role */
+		{ "net", "", false },
+		{ "blk", "requestq3", true },
+		{ "scsi", "eventq", false },
+		{ "scsi", "requestq2", true },
+		{ "vsock", "tx", true },
+		{ "vsock", "rx", false },
+		{ "rng", "requestq", false },		/* entropy comes when it comes */
+		{ "fs", "notificationq", false },
+		{ "fs", "requestq4", true },
+		{ "console", "receiveq0", false },
+		{ "console", "transmitq5", true },
+		{ "console", "control_transmitq", true },
+		{ "iomem", "requestq", false },		/* no queue table */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		if (virtio_role_prompt(type(cases[i].type), cases[i].role) != cases[i].prompt)
+			fail_msg("%s %s: expected %d", cases[i].type, cases[i].role, cases[i].prompt);
+	assert_false(virtio_role_prompt(NULL, "transmitq1"));
+	assert_false(virtio_role_prompt(type("net"), NULL));
 }
 
 static void test_other_queue_names(void **state)
@@ -560,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_blk_queues),
 		cmocka_unit_test(test_console_queues),
 		cmocka_unit_test(test_other_queue_names),
+		cmocka_unit_test(test_role_prompt),
 	};
 
 	return cmocka_run_group_tests_name("virtio tables", tests, NULL, NULL);
