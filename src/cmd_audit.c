@@ -57,7 +57,7 @@ int cmd_audit(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'h': help_audit(); return EXIT_OK;
-		default: return usage_error(CMD, argc, argv);
+		default: return usage_error(CMD, opt, argc, argv);
 		}
 	}
 	if (optind < argc) {
@@ -75,7 +75,12 @@ int cmd_audit(int argc, char **argv)
 		ret = EXIT_RUNTIME;
 		goto cleanup;
 	}
-	ret = emit_report(CMD, &report, NULL, json, STYLE_AUDIT, fail_on);
+	if (findings_run(&report, NULL)) {
+		p_err(CMD, "out of memory");
+		ret = EXIT_RUNTIME;
+		goto cleanup;
+	}
+	ret = emit_report(CMD, &report, json, STYLE_AUDIT, fail_on);
 cleanup:
 	report_free(&report);
 	return ret;

@@ -21,12 +21,43 @@ void p_err(const char *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-int usage_error(const char *cmd, int argc, char **argv)
+/*
+ * getopt_long leaves optind past a long option, and past a short one only
+ * when it ended its cluster ("-jx": 'x' ends it); optopt is the short
+ * option, or the long option's val (0 for an unknown long option).
+ */
+static bool in_cluster(const char *arg, int c)
 {
-	const char *arg = optind - 1 < argc ? argv[optind - 1] : "?";
+	const char *at;
 
-	p_err(cmd, "bad option '%s' (unknown, or missing its value); see 'vqwatch help %s'",
-	      arg, cmd);
+	/* a short option inside "-abc", before its last letter */
+	if (!arg || arg[0] != '-' || arg[1] == '-' || !c)
+		return false;
+	at = strchr(arg + 1, c);
+	return at && at[1];
+}
+
+int usage_error(const char *cmd, int opt, int argc, char **argv)
+{
+	const char *arg = optind > 0 && optind - 1 < argc ? argv[optind - 1] : "";
+	bool mid_cluster = opt == '?' && optind < argc && in_cluster(argv[optind], optopt);
+	int len;
+
+	if (strncmp(arg, "--", 2) || !arg[2] || mid_cluster) {	/* a short option */
+		if (opt == ':')
+			p_err(cmd, "option '-%c' needs a value; see 'vqwatch help %s'", optopt, cmd);
+		else
+			p_err(cmd, "unknown option '-%c'; see 'vqwatch help %s'", optopt, cmd);
+		return EXIT_USAGE;
+	}
+	len = (int)strcspn(arg, "=");
+	if (opt == ':')
+		p_err(cmd, "option '%.*s' needs a value; see 'vqwatch help %s'", len, arg, cmd);
+	else if (optopt && arg[len] == '=')
+		p_err(cmd, "option '%.*s' takes no value (given '%s'); see 'vqwatch help %s'",
+		      len, arg, arg, cmd);
+	else
+		p_err(cmd, "unknown option '%.*s'; see 'vqwatch help %s'", len, arg, cmd);
 	return EXIT_USAGE;
 }
 
@@ -55,10 +86,10 @@ int parse_uint(const char *cmd, const char *option, const char *arg, long min, l
 	return 0;
 }
 
-int emit_report(const char *cmd, const struct vq_report *r, const struct report_meta *meta,
+int emit_report(const char *cmd, const struct vq_report *r,
 		bool json, enum report_style style, int fail_on)
 {
-	if (json ? report_write_json(stdout, r, meta) : report_write_text(stdout, r, style)) {
+	if (json ? report_write_json(stdout, r) : report_write_text(stdout, r, style)) {
 		p_err(cmd, "cannot write the report to standard output: %s", strerror(errno));
 		return EXIT_RUNTIME;
 	}

@@ -11,6 +11,7 @@
 #include "findings.h"
 #include "layout.h"
 #include "report.h"
+#include "strbuf.h"
 
 #define CMD "layout"
 
@@ -36,14 +37,13 @@ void help_layout(void)
 	       "             --negotiated STATS_VQ,REPORTING\n");
 }
 
-static void list_types(char *buf, size_t len)
+/* "net, blk, ..." */
+static void list_types(struct strlist *out)
 {
 	const struct vq_device_type *t;
-	size_t used = 0;
 
-	buf[0] = '\0';
-	for (size_t i = 0; (t = virtio_type_at(i)) && used < len; i++)
-		used += snprintf(buf + used, len - used, "%s%s", i ? ", " : "", t->name);
+	for (size_t i = 0; (t = virtio_type_at(i)); i++)
+		strlist_add(out, ", ", "%s", t->name);
 }
 
 int cmd_layout(int argc, char **argv)
@@ -58,7 +58,7 @@ int cmd_layout(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *type_name = NULL, *offered = NULL, *negotiated = NULL;
+	const char *type_name = NULL, *offered = NULL, *negotiated = NULL, *queues = NULL;
 	struct layout_input in = { .queues = 1, .offered_known = true };
 	struct vq_report report = { .mode = "offline", .duration_s = -1 };
 	struct layout l = { 0 };
@@ -75,17 +75,14 @@ int cmd_layout(int argc, char **argv)
 		case 'o': offered = optarg; break;
 		case 'n': negotiated = optarg; break;
 		case 'j': json = true; break;
-		case 'q':
-			if (parse_uint(CMD, "--queues", optarg, 1, 65535, &in.queues))
-				return EXIT_USAGE;
-			break;
+		case 'q': queues = optarg; break;
 		case 'f':
 			fail_on = parse_fail_on(CMD, optarg);
 			if (fail_on < 0)
 				return EXIT_USAGE;
 			break;
 		case 'h': help_layout(); return EXIT_OK;
-		default: return usage_error(CMD, argc, argv);
+		default: return usage_error(CMD, opt, argc, argv);
 		}
 	}
 	if (optind < argc) {
@@ -98,13 +95,24 @@ int cmd_layout(int argc, char **argv)
 	}
 	in.type = virtio_type_by_name(type_name);
 	if (!in.type) {
-		list_types(err, sizeof(err));
-		p_err(CMD, "unknown device type '%s'; known types: %s", type_name, err);
+		struct strlist types = { 0 };
+
+		list_types(&types);
+		p_err(CMD, "unknown device type '%s'; known types: %s", type_name,
+		      types.oom ? "(out of memory)" : strlist_str(&types));
+		strlist_free(&types);
 		return EXIT_USAGE;
 	}
-	if (in.queues > 1 && !in.type->queues_meaning) {
+	if (queues && parse_uint(CMD, "--queues", queues, 1, 65536, &in.queues))
+		return EXIT_USAGE;
+	if (in.queues > 1 && !in.type->queues_max) {
 		p_err(CMD, "--queues: %s has no multi-queue group, so --queues does not apply",
 		      in.type->name);
+		return EXIT_USAGE;
+	}
+	if (in.queues > in.type->queues_max && in.queues > 1) {
+		p_err(CMD, "--queues %u: %s has at most %u %s", in.queues, in.type->name,
+		      in.type->queues_max, in.type->queues_meaning);
 		return EXIT_USAGE;
 	}
 	if ((offered && features_parse_arg(in.type, offered, &in.offered, err, sizeof(err))) ||
@@ -124,15 +132,13 @@ int cmd_layout(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (layout_compute(&in, &l) || !(d = report_add_device(&report)) || layout_to_device(&in, &l, d) ||
-	    findings_for_device(&report, d) ||
-	    findings_queue_count(&report, d, l.count[RULE_LINUX], l.count[RULE_OFFERED_DENSE],
-				 "a device numbering queues by offered features creates")) {
+	if (layout_compute(&in, &l) || !(d = report_add_device(&report)) ||
+	    layout_to_device(&in, &l, d) || findings_run(&report, NULL)) {
 		p_err(CMD, "out of memory");
 		ret = EXIT_RUNTIME;
 		goto cleanup;
 	}
-	ret = emit_report(CMD, &report, NULL, json, STYLE_LAYOUT, fail_on);
+	ret = emit_report(CMD, &report, json, STYLE_LAYOUT, fail_on);
 cleanup:
 	layout_free(&l);
 	report_free(&report);

@@ -45,17 +45,14 @@ static int parse_hex(const char *hex, struct vq_features *out, char *err, size_t
 	return 0;
 }
 
-/* "STATS_VQ, DEFLATE_ON_OOM, ..." for the error message. */
-static void list_valid_names(const struct vq_device_type *type, char *buf, size_t len)
+/* "MUST_TELL_HOST,STATS_VQ,..." for the error message. */
+static void list_valid_names(const struct vq_device_type *type, struct strlist *out)
 {
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (unsigned int bit = 0; bit < VQ_FEATURE_BITS && used < len; bit++) {
+	for (unsigned int bit = 0; bit < VQ_FEATURE_BITS; bit++) {
 		const char *name = virtio_feature_name(type, bit);
 
 		if (name)
-			used += snprintf(buf + used, len - used, "%s%s", used ? "," : "", name);
+			strlist_add(out, ",", "%s", name);
 	}
 }
 
@@ -79,11 +76,12 @@ static int parse_names(const struct vq_device_type *type, const char *arg,
 			break;
 		}
 		if (bit < 0) {
-			char valid[1024];
+			struct strlist valid = { 0 };
 
-			list_valid_names(type, valid, sizeof(valid));
+			list_valid_names(type, &valid);
 			snprintf(err, errlen, "unknown %s feature '%s'; valid names: %s",
-				 type->name, tok, valid);
+				 type->name, tok, valid.oom ? "(out of memory)" : strlist_str(&valid));
+			strlist_free(&valid);
 			ret = -1;
 			break;
 		}

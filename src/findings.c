@@ -1,31 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Findings over the model (SPEC.md "Finding codes"). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "feature_mask.h"
 #include "findings.h"
+#include "strbuf.h"
+
+struct findings_config findings_config_default(void)
+{
+	return (struct findings_config){
+		.stall_threshold_ms = FINDINGS_STALL_THRESHOLD_MS,
+		.spurious_min = FINDINGS_SPURIOUS_MIN,
+	};
+}
 
 /* Queue-bearing features the device offered and the driver declined:
- * "FREE_PAGE_HINT" or "" when none. */
-static void declined_queue_features(const struct vq_device *d, char *buf, size_t len)
+ * "FREE_PAGE_HINT,REPORTING", empty when none. */
+static int declined_queue_features(const struct vq_device *d, struct strlist *out)
 {
 	const struct vq_device_type *t = d->type;
-	size_t used = 0;
 
-	buf[0] = '\0';
-	for (size_t gi = 0; t && t->groups && gi < t->n_groups && used < len; gi++) {
+	for (size_t gi = 0; t && t->groups && gi < t->n_groups; gi++) {
 		int bit = t->groups[gi].presence_bit;
 
 		if (bit == VQ_NO_BIT || !features_has(&d->offered, (unsigned int)bit) ||
 		    features_has(&d->negotiated, (unsigned int)bit))
 			continue;
-		used += snprintf(buf + used, len - used, "%s%s", used ? "," : "",
-				 virtio_feature_name(t, (unsigned int)bit));
+		strlist_add(out, ",", "%s", virtio_feature_name(t, (unsigned int)bit));
 	}
+	return out->oom ? -1 : 0;
 }
 
-static int queue_findings(struct vq_report *r, const struct vq_device *d, const struct vq_queue *q)
+static int index_findings(struct vq_report *r, const struct vq_device *d, const struct vq_queue *q)
 {
+	struct strlist declined = { 0 };
+	bool ok;
+
 	if (q->index == VQ_NULL_INDEX)
 		return 0;
 	if (q->spec_index != VQ_NULL_INDEX && q->index != q->spec_index &&
@@ -34,42 +45,49 @@ static int queue_findings(struct vq_report *r, const struct vq_device *d, const 
 				"spec's table would use queue %d for something else",
 				q->role, q->index, q->spec_index, q->index))
 		return -1;
-	if (q->offered_dense_index != VQ_NULL_INDEX && q->index != q->offered_dense_index) {
-		char declined[256];
-
-		declined_queue_features(d, declined, sizeof(declined));
-		if (!report_add_finding(r, SEVERITY_CRITICAL, "offered-not-negotiated", d->name,
-					q->index, "the driver uses queue %d for %s, but a device "
-					"numbering queues by offered features has it at %d "
-					"(offered, not negotiated: %s)", q->index, q->role,
-					q->offered_dense_index, declined[0] ? declined : "?"))
-			return -1;
+	if (q->offered_dense_index == VQ_NULL_INDEX || q->index == q->offered_dense_index)
+		return 0;
+	if (declined_queue_features(d, &declined)) {
+		strlist_free(&declined);
+		return -1;
 	}
-	return 0;
+	ok = report_add_finding(r, SEVERITY_CRITICAL, "offered-not-negotiated", d->name, q->index,
+				"the driver uses queue %d for %s, but a device numbering queues "
+				"by offered features has it at %d (offered, not negotiated: %s)",
+				q->index, q->role, q->offered_dense_index,
+				declined.items ? strlist_str(&declined) : "?");
+	strlist_free(&declined);
+	return ok ? 0 : -1;
 }
 
 static int unknown_bits(struct vq_report *r, const struct vq_device *d,
 			const struct vq_features *f, const char *which)
 {
-	char list[256], label[64];
-	size_t used = 0;
+	struct strlist list = { 0 };
+	char label[64];
+	int ret = 0;
 
-	list[0] = '\0';
 	for (int bit = features_next(f, 0); bit >= 0; bit = features_next(f, bit + 1))
-		if (!features_label(d->type, (unsigned int)bit, label, sizeof(label)) &&
-		    used < sizeof(list))
-			used += snprintf(list + used, sizeof(list) - used, "%s%d", used ? "," : "", bit);
-	if (!used)
-		return 0;
-	return report_add_finding(r, SEVERITY_INFO, "unknown-feature-bits", d->name, VQ_NULL_INDEX,
-				  "%s bits that no table names: %s", which, list) ? 0 : -1;
+		if (!features_label(d->type, (unsigned int)bit, label, sizeof(label)))
+			strlist_add(&list, ",", "%d", bit);
+	if (list.oom)
+		ret = -1;
+	else if (list.items &&
+		 !report_add_finding(r, SEVERITY_INFO, "unknown-feature-bits", d->name,
+				     VQ_NULL_INDEX, "%s bits that no table names: %s", which,
+				     strlist_str(&list)))
+		ret = -1;
+	strlist_free(&list);
+	return ret;
 }
 
-int findings_for_device(struct vq_report *r, const struct vq_device *d)
+static int feature_findings(struct vq_report *r, const struct vq_device *d)
 {
-	for (size_t i = 0; i < d->n_queues; i++)
-		if (queue_findings(r, d, &d->queues[i]))
-			return -1;
+	/* A device type without a table (an ID no table lists, or one that
+	 * could not be read) names no device bit: saying so of each bit
+	 * would only repeat that the type is unknown. */
+	if (!d->type)
+		return 0;
 	if (d->negotiated_known && unknown_bits(r, d, &d->negotiated, "negotiated"))
 		return -1;
 	if (d->offered_known) {
@@ -86,14 +104,147 @@ int findings_for_device(struct vq_report *r, const struct vq_device *d)
 	return 0;
 }
 
-int findings_queue_count(struct vq_report *r, const struct vq_device *d,
-			 size_t expected, size_t seen, const char *how)
+#define COUNT_MISMATCH(r, d, ...) \
+	(report_add_finding((r), SEVERITY_WARNING, "queue-count-mismatch", (d)->name, \
+			    VQ_NULL_INDEX, __VA_ARGS__) ? 0 : -1)
+
+/*
+ * queue-count-mismatch, from the best evidence the model holds:
+ *  1. queues the driver has (named by an interrupt vector, or traced) that
+ *     the layout for its negotiated features does not place: the driver
+ *     uses more queues than its layout implies, never harmless;
+ *  2. the device's own count (device_queues): fewer than the driver uses;
+ *  3. else, with offered features known, a device numbering queues by
+ *     offered features (offered_dense_index): a different count, unless
+ *     the extra queues all come after every queue the driver uses.
+ * Queues a device has beyond every queue the driver uses (a declined
+ * trailing feature, request queues clamped to the vCPU count) are not a
+ * finding.
+ */
+static int queue_count(struct vq_report *r, const struct vq_device *d)
 {
-	if (expected == seen)
-		return 0;
-	return report_add_finding(r, SEVERITY_WARNING, "queue-count-mismatch", d->name,
-				  VQ_NULL_INDEX, "%s %zu queues, the driver's layout implies %zu",
-				  how, seen, expected) ? 0 : -1;
+	size_t driver = 0, unplaced = 0, dense = 0;
+	int last_driver_dense = VQ_NULL_INDEX;
+	struct strlist names = { 0 };
+	int ret = 0;
+
+	if (!d->type || !d->type->groups || !d->negotiated_known)
+		return 0;	/* no layout to compare with */
+	for (size_t i = 0; i < d->n_queues; i++) {
+		const struct vq_queue *q = &d->queues[i];
+
+		if (q->index != VQ_NULL_INDEX)
+			driver++;
+		else if (q->source != SOURCE_DERIVED)
+			unplaced++;
+		if (q->offered_dense_index != VQ_NULL_INDEX) {
+			dense++;
+			if (q->index != VQ_NULL_INDEX && q->offered_dense_index > last_driver_dense)
+				last_driver_dense = q->offered_dense_index;
+		}
+	}
+
+	if (unplaced) {
+		for (size_t i = 0; i < d->n_queues; i++)
+			if (d->queues[i].index == VQ_NULL_INDEX &&
+			    d->queues[i].source != SOURCE_DERIVED)
+				strlist_add(&names, ", ", "%s", d->queues[i].name);
+		ret = names.oom ? -1 :
+			COUNT_MISMATCH(r, d, "the driver has %zu queues (named by interrupt vectors "
+				       "or traced), the layout its negotiated features imply has "
+				       "%zu; not in that layout: %s", driver + unplaced, driver,
+				       strlist_str(&names));
+	} else if (d->device_queues.known) {
+		uint64_t dev = d->device_queues.value;
+
+		if (dev < driver)
+			ret = COUNT_MISMATCH(r, d, "the device reports %llu queues, the driver's "
+					     "layout uses %zu: queue %llu%s does not exist on the "
+					     "device", (unsigned long long)dev, driver,
+					     (unsigned long long)dev, driver - dev > 1 ? " and later" : "");
+	} else if (d->offered_known && dense && dense < driver) {
+		ret = COUNT_MISMATCH(r, d, "a device numbering queues by offered features creates "
+				     "%zu queues, the driver's layout implies %zu", dense, driver);
+	} else if (d->offered_known && dense > driver) {
+		/* extra queues that sit before a queue the driver uses */
+		for (size_t i = 0; i < d->n_queues; i++) {
+			const struct vq_queue *q = &d->queues[i];
+
+			if (q->index == VQ_NULL_INDEX && q->offered_dense_index != VQ_NULL_INDEX &&
+			    q->offered_dense_index < last_driver_dense)
+				strlist_add(&names, ", ", "%s", q->role);
+		}
+		if (names.oom)
+			ret = -1;
+		else if (names.items)
+			ret = COUNT_MISMATCH(r, d, "a device numbering queues by offered features "
+					     "creates %zu queues, the driver's layout implies %zu, and "
+					     "not every extra queue comes after the driver's: %s before "
+					     "a queue the driver uses", dense, driver,
+					     strlist_str(&names));
+	}
+	strlist_free(&names);
+	return ret;
+}
+
+/* queue-stalled and unexpected-interrupt: counters a trace fills. */
+static int runtime_findings(struct vq_report *r, const struct vq_device *d,
+			    const struct vq_queue *q, const struct findings_config *cfg)
+{
+	const char *what = q->role[0] ? q->role : q->name;
+
+	if (!d->removed && q->inflight.known && q->inflight.value > 0 &&
+	    q->oldest_inflight_ms.known && q->oldest_inflight_ms.value >= cfg->stall_threshold_ms &&
+	    virtio_role_prompt(d->type, q->role) &&
+	    !report_add_finding(r, SEVERITY_CRITICAL, "queue-stalled", d->name, q->index,
+				"%llu buffers outstanding on %s, the oldest for %llu ms with no "
+				"completion (threshold %llu ms): the device is not completing what "
+				"the driver adds to this queue (a stuck device, or buffers on a "
+				"queue the device numbers differently)",
+				(unsigned long long)q->inflight.value, what,
+				(unsigned long long)q->oldest_inflight_ms.value,
+				(unsigned long long)cfg->stall_threshold_ms))
+		return -1;
+	if (q->spurious_interrupts.known && cfg->spurious_min &&
+	    q->spurious_interrupts.value >= cfg->spurious_min &&
+	    !report_add_finding(r, SEVERITY_WARNING, "unexpected-interrupt", d->name, q->index,
+				"%llu used-buffer interrupts on %s with nothing outstanding: the "
+				"device signals a queue on which the driver has no buffers (a "
+				"queue the device numbers differently?)",
+				(unsigned long long)q->spurious_interrupts.value, what))
+		return -1;
+	return 0;
+}
+
+static int device_findings(struct vq_report *r, const struct vq_device *d,
+			   const struct findings_config *cfg)
+{
+	for (size_t i = 0; i < d->n_queues; i++)
+		if (index_findings(r, d, &d->queues[i]))
+			return -1;
+	if (queue_count(r, d) || feature_findings(r, d))
+		return -1;
+	for (size_t i = 0; i < d->n_queues; i++)
+		if (runtime_findings(r, d, &d->queues[i], cfg))
+			return -1;
+	return 0;
+}
+
+int findings_run(struct vq_report *r, const struct findings_config *cfg)
+{
+	struct findings_config def = findings_config_default();
+
+	if (!cfg)
+		cfg = &def;
+	for (size_t i = 0; i < r->n_findings; i++)
+		free(r->findings[i].message);
+	free(r->findings);
+	r->findings = NULL;
+	r->n_findings = 0;
+	for (size_t i = 0; i < r->n_devices; i++)
+		if (device_findings(r, &r->devices[i], cfg))
+			return -1;
+	return 0;
 }
 
 int findings_max_severity(const struct vq_report *r)

@@ -13,6 +13,9 @@
  * Where vectors name queues, their names are matched against the Linux
  * driver's layout for the negotiated features; where none do, the layout
  * is derived from the features alone and marked so.
+ * A source only fills the model: findings are the command's business.
+ * What cannot be read about one device (it vanished mid-scan, a malformed
+ * file, no driver) becomes a note on that device, never the end of the scan.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,7 +26,6 @@
 #include <string.h>
 #include <unistd.h>
 #include "feature_mask.h"
-#include "findings.h"
 #include "layout.h"
 #include "sysfs.h"
 #include "strbuf.h"
@@ -46,7 +48,34 @@ struct source {
 	char *err;
 	size_t errlen;
 	struct vectors vectors;
+	bool vectors_known;	/* /proc/interrupts was read */
 };
+
+/* Notes on a device, most telling first (a device keeps the first). */
+static const char NOTE_GONE[] =
+	"its sysfs directory could not be resolved (removed during the scan?): nothing "
+	"more is known about it";
+static const char NOTE_DEVICE_UNREADABLE[] =
+	"its device file could not be read (removed during the scan?): device type unknown";
+static const char NOTE_DEVICE_MALFORMED[] =
+	"its device file is malformed (expected a hex ID like 0x0005): device type unknown";
+static const char NOTE_FEATURES_UNREADABLE[] =
+	"its features file could not be read (removed during the scan?): negotiated "
+	"features unknown, so no queue layout";
+static const char NOTE_FEATURES_MALFORMED[] =
+	"its features file is malformed (expected 64 or 128 characters of 0 and 1; "
+	"truncated?): negotiated features unknown, so no queue layout";
+static const char NOTE_UNBOUND[] =
+	"no driver is bound: a driver creates the queues, so it has none";
+static const char NOTE_NO_INTERRUPTS[] =
+	"/proc/interrupts could not be read: no queue is named by an interrupt vector, "
+	"the layout is derived from the negotiated features";
+
+static void note(struct vq_device *d, const char *text)
+{
+	if (!d->note)
+		d->note = text;
+}
 
 static int __attribute__((format(printf, 2, 3))) fail(struct source *s, const char *fmt, ...)
 {
@@ -166,7 +195,7 @@ static int read_vectors(struct source *s)
 	strbuf_printf(path, sizeof(path), "%s/proc/interrupts", s->root);
 	f = fopen(path, "r");
 	if (!f)
-		return fail(s, "cannot read %s: %s", path, strerror(errno));
+		return 0;	/* each device says so (NOTE_NO_INTERRUPTS) */
 	while (!ret && getline(&line, &cap, f) > 0) {
 		char *save = NULL, *end;
 		long irq = strtol(line, &end, 10);
@@ -185,6 +214,10 @@ static int read_vectors(struct source *s)
 				ret = fail(s, "out of memory");
 		}
 	}
+	if (!ret && ferror(f))
+		s->vectors.n = 0;	/* a read error: no vector is trusted */
+	else
+		s->vectors_known = !ret;
 	free(line);
 	fclose(f);
 	return ret;
@@ -268,16 +301,21 @@ static int device_layout(struct vq_device *d, struct vectors *vs, struct layout 
 	return 0;
 }
 
-static int add_queues(struct source *s, struct vq_report *r, struct vq_device *d,
-		      unsigned int dev, const char *parent)
+/*
+ * The device's queues: the Linux layout for its negotiated features, each
+ * queue named by its vector where one names it, then vectors naming queues
+ * the layout does not have (index null: findings compare the counts).
+ * Without negotiated features (or a queue table) only the vectors.
+ */
+static int add_queues(struct source *s, struct vq_device *d, unsigned int dev,
+		      const char *parent)
 {
 	struct vectors vs;
 	struct layout l = { 0 };
-	size_t unmatched = 0;
 	struct vector *v;
 
 	if (device_vectors(s, dev, parent, &vs) ||
-	    (d->type && d->type->groups && device_layout(d, &vs, &l)))
+	    (d->type && d->type->groups && d->negotiated_known && device_layout(d, &vs, &l)))
 		goto enomem;
 	for (size_t i = 0; i < l.n_queues; i++) {
 		const struct layout_queue *lq = &l.queues[i];
@@ -294,7 +332,7 @@ static int add_queues(struct source *s, struct vq_report *r, struct vq_device *d
 		strbuf_copy(q->role, sizeof(q->role), lq->role);
 		v = take_vector(&vs, lq->linux_name);
 		q->source = v ? SOURCE_VECTOR : SOURCE_DERIVED;
-		q->irq = v ? v->irq : -1;
+		q->irq = v ? v->irq : VQ_NULL_INDEX;
 	}
 	/* Vectors naming queues the layout does not have. */
 	while ((v = take_vector(&vs, NULL))) {
@@ -305,12 +343,7 @@ static int add_queues(struct source *s, struct vq_report *r, struct vq_device *d
 		strbuf_copy(q->name, sizeof(q->name), v->name);
 		q->source = SOURCE_VECTOR;
 		q->irq = v->irq;
-		unmatched++;
 	}
-	if (d->type && d->type->groups &&
-	    findings_queue_count(r, d, l.count[RULE_LINUX], l.count[RULE_LINUX] + unmatched,
-				 "with the queues its interrupt vectors name, the device has"))
-		goto enomem;
 	free(vs.v);
 	layout_free(&l);
 	return 0;
@@ -320,55 +353,78 @@ enomem:
 	return fail(s, "out of memory");
 }
 
+/* The device ID from its "device" file ("0x0005"); false when malformed. */
+static bool parse_device_id(char *buf, unsigned int *id)
+{
+	unsigned long v;
+	char *end;
+
+	buf[strcspn(buf, "\n")] = '\0';
+	errno = 0;
+	v = strtoul(buf, &end, 16);
+	if (errno || end == buf || *end || v > UINT16_MAX)
+		return false;
+	*id = (unsigned int)v;
+	return true;
+}
+
+/*
+ * One device.  Returns -1 only when out of memory: anything else that
+ * cannot be read is a note on the device, and the scan goes on.
+ */
 static int read_device(struct source *s, struct vq_report *r, const char *name)
 {
 	char link[PATH_MAX], dir[PATH_MAX], parent[PATH_MAX], path[PATH_MAX + 32], buf[256];
-	unsigned int dev = 0, width;
-	unsigned long id;
+	unsigned int dev = 0, width, id;
 	struct vq_device *d;
-	char *slash, *end;
-
-	strbuf_printf(link, sizeof(link), "%s/sys/bus/virtio/devices/%s", s->root, name);
-	if (!realpath(link, dir))
-		return fail(s, "cannot resolve %s: %s", link, strerror(errno));
-	strbuf_copy(parent, sizeof(parent), dir);
-	slash = strrchr(parent, '/');
-	if (slash)
-		*slash = '\0';
-	sscanf(name, "virtio%u", &dev);
+	char *slash;
 
 	d = report_add_device(r);
 	if (!d)
 		return fail(s, "out of memory");
 	strbuf_copy(d->name, sizeof(d->name), name);
-
-	strbuf_printf(path, sizeof(path), "%s/device", dir);
-	if (read_text(path, buf, sizeof(buf)))
-		return fail(s, "cannot read %s: %s", path, strerror(errno));
-	buf[strcspn(buf, "\n")] = '\0';
-	errno = 0;
-	id = strtoul(buf, &end, 16);
-	if (errno || end == buf || *end || id > UINT16_MAX)
-		return fail(s, "%s: malformed device ID '%s' (expected hex like 0x0005)", path, buf);
-	d->type_id = (unsigned int)id;
-	d->type = virtio_type_by_id(id);
-
-	strbuf_printf(path, sizeof(path), "%s/features", dir);
-	if (read_text(path, buf, sizeof(buf)))
-		return fail(s, "cannot read %s: %s", path, strerror(errno));
-	if (features_parse_sysfs(buf, &d->negotiated, &width)) {
-		buf[strcspn(buf, "\n")] = '\0';
-		return fail(s, "%s: malformed, expected 64 or 128 characters of 0 and 1 "
-			    "(a truncated file?): '%s'", path, buf);
-	}
-	d->negotiated_known = true;
+	d->index = sscanf(name, "virtio%u", &dev) == 1 && dev <= INT_MAX ? (int)dev : VQ_NULL_INDEX;
 	d->offered_note = "sysfs shows only the negotiated features; the device's offer "
 			  "is visible to a trace session";
 
-	strbuf_printf(path, sizeof(path), "%s/driver", dir);
-	link_basename(path, d->driver, sizeof(d->driver));	/* unbound: "" */
+	strbuf_printf(link, sizeof(link), "%s/sys/bus/virtio/devices/%s", s->root, name);
+	if (!realpath(link, dir)) {
+		note(d, NOTE_GONE);
+		return 0;
+	}
+	strbuf_copy(parent, sizeof(parent), dir);
+	slash = strrchr(parent, '/');
+	if (slash)
+		*slash = '\0';
+
+	strbuf_printf(path, sizeof(path), "%s/device", dir);
+	if (read_text(path, buf, sizeof(buf))) {
+		note(d, NOTE_DEVICE_UNREADABLE);
+	} else if (!parse_device_id(buf, &id)) {
+		note(d, NOTE_DEVICE_MALFORMED);
+	} else {
+		d->type_id = id;
+		d->type = virtio_type_by_id(id);
+	}
+
+	strbuf_printf(path, sizeof(path), "%s/features", dir);
+	if (read_text(path, buf, sizeof(buf)))
+		note(d, NOTE_FEATURES_UNREADABLE);
+	else if (features_parse_sysfs(buf, &d->negotiated, &width))
+		note(d, NOTE_FEATURES_MALFORMED);
+	else
+		d->negotiated_known = true;
+
 	read_transport(parent, d);
-	return add_queues(s, r, d, dev, parent);
+	strbuf_printf(path, sizeof(path), "%s/driver", dir);
+	if (link_basename(path, d->driver, sizeof(d->driver))) {
+		d->driver[0] = '\0';
+		note(d, NOTE_UNBOUND);
+		return 0;	/* the driver creates the queues: none */
+	}
+	if (!s->vectors_known)
+		note(d, NOTE_NO_INTERRUPTS);
+	return add_queues(s, d, dev, parent);
 }
 
 static int by_device_number(const struct dirent **a, const struct dirent **b)
@@ -417,12 +473,8 @@ int sysfs_read(const char *root, struct vq_report *r, char *err, size_t errlen)
 		goto out;
 	}
 	ret = read_vectors(s);
-	for (int i = 0; i < n && !ret; i++) {
+	for (int i = 0; i < n && !ret; i++)
 		ret = read_device(s, r, entries[i]->d_name);
-		if (!ret)
-			ret = findings_for_device(r, &r->devices[r->n_devices - 1]) ?
-				fail(s, "out of memory") : 0;
-	}
 	for (int i = 0; i < n; i++)
 		free(entries[i]);
 	free(entries);

@@ -12,8 +12,11 @@
 
 /*
  * Fill r with every virtio device under root ("/" for this machine, or a
- * fixture tree), each with its queues and static findings.  Returns 0, or
- * -1 with one line for the user in err.
+ * fixture tree), each with its queues; no findings (findings_run() does
+ * that once every source has run).  What cannot be read about a device is
+ * a note on it (d->note) and the other devices are still read.  Returns 0,
+ * or -1 with one line for the user in err: the device directory itself
+ * cannot be read, or out of memory.
  */
 int sysfs_read(const char *root, struct vq_report *r, char *err, size_t errlen);
 

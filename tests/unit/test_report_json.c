@@ -20,6 +20,8 @@
 #include "virtio.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define VQ_STR_(x) #x
+#define VQ_STR(x) VQ_STR_(x)
 
 static void set_counter(struct vq_counter *c, uint64_t value)
 {
@@ -73,27 +75,61 @@ static void build_report(struct vq_report *r)
 					   "virtio0", 3, "reporting_vq is queue %d, spec %d", 3, 4));
 }
 
-static char *render(const struct vq_report *r, const struct report_meta *meta)
+static char *render(const struct vq_report *r)
 {
 	struct capture c;
 
 	capture_open(&c);
-	assert_int_equal(report_write_json(c.f, r, meta), 0);
+	assert_int_equal(report_write_json(c.f, r), 0);
 	capture_text(&c);
 	assert_true(json_valid(c.buf));
 	return c.buf;
 }
 
+/*
+ * Does text occur as a whole member or value: followed by the end of its
+ * line (",\n" or "\n") or of the document?  So "\"index\": 3" is not found
+ * in "\"index\": 30" nor "\"index\": 3.5".
+ */
+static bool has_whole(const char *json, const char *text)
+{
+	size_t n = strlen(text);
+
+	for (const char *p = strstr(json, text); p; p = strstr(p + 1, text)) {
+		const char *end = p + n;
+
+		if (text[n - 1] == '\n' || !*end || *end == '\n' ||
+		    (end[0] == ',' && end[1] == '\n'))
+			return true;
+	}
+	return false;
+}
+
 static void assert_has(const char *json, const char *want)
 {
-	if (!strstr(json, want))
+	if (!has_whole(json, want))
 		fail_msg("missing %s in:\n%s", want, json);
 }
 
 static void assert_lacks(const char *json, const char *unwanted)
 {
-	if (strstr(json, unwanted))
+	if (has_whole(json, unwanted))
 		fail_msg("unexpected %s in:\n%s", unwanted, json);
+}
+
+/* The matcher itself: whole members only. */
+static void test_has_whole(void **state)
+{
+	const char *json = "{\n  \"index\": 30,\n  \"size\": 3.5,\n  \"a\": 3\n}\n";
+
+	(void)state;
+	assert_false(has_whole(json, "\"index\": 3"));
+	assert_true(has_whole(json, "\"index\": 30"));
+	assert_false(has_whole(json, "\"size\": 3"));
+	assert_true(has_whole(json, "\"size\": 3.5"));
+	assert_true(has_whole(json, "\"a\": 3"));
+	assert_true(has_whole(json, "{\n"));	/* text ending in a newline */
+	assert_false(has_whole(json, "\"ind"));
 }
 
 static void test_report_fields(void **state)
@@ -105,6 +141,7 @@ static void test_report_fields(void **state)
 		"\n  \"findings\": [",
 		/* header */
 		"\"version\": \"" VQWATCH_VERSION "\"",
+		"\"schema\": " VQ_STR(VQ_JSON_SCHEMA),
 		"\"mode\": \"sysfs\"",
 		"\"kernel\": \"6.18.0-test\"",
 		"\"duration_s\": null",
@@ -127,6 +164,9 @@ static void test_report_fields(void **state)
 		"\"offered_names\": null",
 		"\"offered_note\": \"sysfs shows negotiated features only\"",
 		"\"queue_count_assumed\": false",
+		"\"device_queues\": null",
+		"\"removed\": false",
+		"\"note\": null",
 		/* queue */
 		"\"index\": 3",
 		"\"name\": \"reporting_vq\"",
@@ -160,7 +200,7 @@ static void test_report_fields(void **state)
 
 	(void)state;
 	build_report(&r);
-	json = render(&r, NULL);
+	json = render(&r);
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
 		assert_has(json, want[i]);
 	assert_lacks(json, "\"kicks\": 0");
@@ -200,10 +240,12 @@ static void test_report_nulls(void **state)
 	d->offered_known = true;	/* known to be empty */
 	d->offered_note = "not shown when offered features are known";
 	d->queue_count_assumed = true;
-	json = render(&r, NULL);
+	d->note = "its features file is malformed";
+	json = render(&r);
+	assert_has(json, "\"note\": \"its features file is malformed\"");
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
 		assert_has(json, want[i]);
-	assert_lacks(json, "not shown");
+	assert_lacks(json, "\"offered_note\": \"not shown when offered features are known\"");
 	free(json);
 	report_free(&r);
 }
@@ -211,19 +253,25 @@ static void test_report_nulls(void **state)
 static void test_report_hooks(void **state)
 {
 	static const struct vq_hook_status hooks[] = {
-		{ "irq_handler_entry", true, "" },
-		{ "vring_interrupt", false, "no BTF for vring_interrupt" },
-		{ "virtqueue_notify", true, "" },
+		{ "irq_handler_entry", true, "tracepoint", "" },
+		{ "vring_interrupt", false, NULL, "no BTF for vring_interrupt" },
+		{ "virtqueue_notify", true, "fentry", "" },
 	};
-	const struct report_meta meta = { hooks, ARRAY_SIZE(hooks) };
-	struct vq_report r = { .mode = "tracepoint", .duration_s = 10 };
+	struct vq_report r = { .mode = "tracepoint", .duration_s = 10,
+			       .hooks = hooks, .n_hooks = ARRAY_SIZE(hooks) };
 	char *json;
 
 	(void)state;
-	json = render(&r, &meta);
+	json = render(&r);
 	assert_has(json, "\"attached\": [\n"
-			 "        \"irq_handler_entry\",\n"
-			 "        \"virtqueue_notify\"\n"
+			 "        {\n"
+			 "          \"hook\": \"irq_handler_entry\",\n"
+			 "          \"mode\": \"tracepoint\"\n"
+			 "        },\n"
+			 "        {\n"
+			 "          \"hook\": \"virtqueue_notify\",\n"
+			 "          \"mode\": \"fentry\"\n"
+			 "        }\n"
 			 "      ]");
 	assert_has(json, "\"skipped\": [\n"
 			 "        {\n"
@@ -247,7 +295,7 @@ static void test_report_hostile_strings(void **state)
 	build_report(&r);
 	strcpy(r.devices[0].driver, "evil\"\n\x01\xff");
 	strcpy(r.devices[0].queues[0].name, "q\\\t");
-	json = render(&r, NULL);	/* render checks validity */
+	json = render(&r);	/* render checks validity */
 	assert_has(json, "\"driver\": \"evil\\\"\\n\\u0001\\ufffd\"");
 	assert_has(json, "\"name\": \"q\\\\\\t\"");
 	free(json);
@@ -257,6 +305,7 @@ static void test_report_hostile_strings(void **state)
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_has_whole),
 		cmocka_unit_test(test_report_fields),
 		cmocka_unit_test(test_report_nulls),
 		cmocka_unit_test(test_report_hooks),
