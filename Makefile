@@ -11,10 +11,16 @@ ARCH       := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
 CC         ?= gcc
 CLANG      ?= clang
 BPFTOOL    ?= bpftool
+LLVM_STRIP ?= llvm-strip
 STATIC     ?= 1
 WERROR     ?= 1
-# BTF that vmlinux.h is generated from.  CO-RE relocates field accesses at
-# load time, so a header from this kernel serves 6.1 and 6.12 guests too.
+# vmlinux.h is committed per architecture (as bcc's libbpf-tools do), so the
+# build does not depend on the build host's kernel.  It was generated from a
+# 6.18 kernel with every virtio driver built in (all the types the programs
+# read are there); CO-RE relocates each field access at load time, so it
+# serves 6.1 and 6.12 guests too.  `make vmlinux-update VMLINUX_BTF=FILE`
+# regenerates it.
+VMLINUX_H  := include/vmlinux/$(ARCH)/vmlinux.h
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 VERSION    := $(shell cat VERSION)
 
@@ -24,7 +30,7 @@ ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUT
 	      -DVQWATCH_VERSION='"$(VERSION)"'
 # BPF_PROG() declares a ctx parameter that programs need not use.
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter \
-	      -Iinclude -I$(OUTPUT)
+	      -Iinclude -Iinclude/vmlinux/$(ARCH)
 ifeq ($(STATIC),1)
 LDFLAGS_ALL := -static $(LDFLAGS)
 LIBS        := -l:libbpf.a -l:libelf.a -l:libz.a
@@ -35,12 +41,12 @@ endif
 
 # Pure logic: linked into the binary and into the unit tests.
 CORE_SRCS  := src/virtio_tables.c src/layout.c src/findings.c src/model.c \
-	      src/feature_mask.c src/json.c src/report_json.c src/report_text.c src/sysfs.c
-CMD_SRCS   := src/cmd_common.c src/cmd_layout.c src/cmd_audit.c src/main.c
-# The BPF session; exercised by tests/bpf until `trace` uses it.
-SESSION_SRCS := src/session.c
-APP_SRCS   := $(CORE_SRCS) $(CMD_SRCS)
-BPF_PROGS  := irq
+	      src/feature_mask.c src/hist.c src/json.c src/report_json.c src/report_text.c src/sysfs.c
+CMD_SRCS   := src/cmd_common.c src/cmd_layout.c src/cmd_audit.c src/cmd_trace.c src/main.c
+# The BPF session: the only code that includes the skeletons.
+SESSION_SRCS := src/session.c src/bpf_source.c
+APP_SRCS   := $(CORE_SRCS) $(CMD_SRCS) $(SESSION_SRCS)
+BPF_PROGS  := irq ring queues traffic
 SKELS      := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
 APP_OBJS   := $(patsubst src/%.c,$(OUTPUT)/%.o,$(APP_SRCS))
 
@@ -50,24 +56,30 @@ MAKEFLAGS  += --no-print-directory
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all deps run test test-unit test-cli test-bpf test-vm clean
+.PHONY: all deps run test test-unit test-cli test-bpf test-vm clean vmlinux-update
 
 all: $(OUTPUT)/vqwatch
 
 $(OUTPUT):
 	mkdir -p $@
 
-$(OUTPUT)/vmlinux.h: | $(OUTPUT)
-	@test -r $(VMLINUX_BTF) || { echo "vqwatch: $(VMLINUX_BTF) not readable: this kernel has no BTF; set VMLINUX_BTF=FILE" >&2; exit 1; }
-	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+vmlinux-update:
+	@test -r $(VMLINUX_BTF) || { echo "vqwatch: $(VMLINUX_BTF) not readable: set VMLINUX_BTF=FILE" >&2; exit 1; }
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $(VMLINUX_H)
 
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.bpf.h include/*.h) $(OUTPUT)/vmlinux.h | $(OUTPUT)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+# Debug info stripped before embedding (BTF stays: CO-RE needs it).
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.bpf.h include/*.h) $(VMLINUX_H) | $(OUTPUT)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(LLVM_STRIP) -g $@.tmp -o $@
+	rm -f $@.tmp
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
-$(OUTPUT)/%.o: src/%.c $(wildcard src/*.h include/*.h) $(SKELS) | $(OUTPUT)
+# Only the session's objects need clang, bpftool and the skeletons.
+$(patsubst src/%.c,$(OUTPUT)/%.o,$(SESSION_SRCS)): $(SKELS)
+
+$(OUTPUT)/%.o: src/%.c $(wildcard src/*.h include/*.h) | $(OUTPUT)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/vqwatch: $(APP_OBJS)

@@ -3,9 +3,12 @@
  * Per-queue interrupts from the irq tracepoints.  Needs only tp_btf, which
  * loads where kprobes and fentry are refused (TESTBED: this 6.18 machine).
  * A virtqueue with its own MSI-X vector is served by vring_interrupt, with
- * the struct virtqueue as dev_id; user space learns irq -> queue once from
- * /proc/interrupts, so the hot path compares one pointer and bumps a
- * per-CPU slot.
+ * the struct virtqueue as dev_id; the other virtio handlers (config
+ * vector, shared vector, INTx, MMIO) get the device, whose first member is
+ * its struct virtio_device.  The hot path compares the handler, bumps a
+ * per-CPU slot keyed by irq and remembers dev_id there, so that user space
+ * learns irq -> queue or device without any event, and walks the device's
+ * queues with the ring program (ring.bpf.c).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -14,12 +17,13 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Address of vring_interrupt, from /proc/kallsyms, set before load. */
+/* Handler addresses, from /proc/kallsyms, set before load; 0 if absent. */
 const volatile __u64 targ_vring_interrupt = 0;
+const volatile __u64 targ_device_handlers[VQ_DEVICE_HANDLERS] = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, VQ_MAX_IRQS);	/* overridable before load */
+	__uint(max_entries, VQ_MAX_IRQS);	/* sized by user space before load */
 	__type(key, __u32);
 	__type(value, struct vq_irq_count);
 } irq_counts SEC(".maps");
@@ -27,26 +31,45 @@ struct {
 /* irqs above the array's size: counted so that nothing is dropped unseen */
 __u64 irq_drops = 0;
 
-static __always_inline struct vq_irq_count *vring_irq_slot(int irq, struct irqaction *action)
+static __always_inline struct vq_irq_count *irq_slot(int irq)
 {
 	struct vq_irq_count *count;
 	__u32 key = irq;
 
-	if ((__u64)action->handler != targ_vring_interrupt)
-		return NULL;
 	count = bpf_map_lookup_elem(&irq_counts, &key);
 	if (!count)
 		__sync_fetch_and_add(&irq_drops, 1);
 	return count;
 }
 
+/* VQ_DEV_QUEUE for vring_interrupt, VQ_DEV_DEVICE for another virtio
+ * handler, 0 for the rest of the machine's interrupts. */
+static __always_inline int handler_kind(struct irqaction *action)
+{
+	__u64 handler = (__u64)action->handler;
+
+	if (handler == targ_vring_interrupt)
+		return VQ_DEV_QUEUE;
+	for (int i = 0; i < VQ_DEVICE_HANDLERS; i++)
+		if (targ_device_handlers[i] && handler == targ_device_handlers[i])
+			return VQ_DEV_DEVICE;
+	return 0;
+}
+
 SEC("tp_btf/irq_handler_entry")
 int BPF_PROG(vq_irq_entry, int irq, struct irqaction *action)
 {
-	struct vq_irq_count *count = vring_irq_slot(irq, action);
+	int kind = handler_kind(action);
+	struct vq_irq_count *count;
 
-	if (count)
-		count->interrupts++;
+	if (!kind)
+		return 0;
+	count = irq_slot(irq);
+	if (!count)
+		return 0;
+	count->interrupts++;
+	count->dev_id = (__u64)action->dev_id;
+	count->kind = kind;
 	return 0;
 }
 
@@ -57,7 +80,9 @@ int BPF_PROG(vq_irq_exit, int irq, struct irqaction *action, int ret)
 
 	if (ret != 0)	/* IRQ_NONE: nothing was on the ring */
 		return 0;
-	count = vring_irq_slot(irq, action);
+	if (!handler_kind(action))
+		return 0;
+	count = irq_slot(irq);
 	if (count)
 		count->spurious++;
 	return 0;

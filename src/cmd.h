@@ -18,21 +18,25 @@ extern int verbose;
 
 int cmd_layout(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 void help_layout(void);
 void help_audit(void);
+void help_trace(void);
 
 /*
  * The end of every reporting command: render the report as JSON or text on
  * stdout, then the exit code (EXIT_FINDINGS when a finding is at least
  * fail_on; fail_on < 0 disables).
  */
-int emit_report(const char *cmd, const struct vq_report *r, const struct report_meta *meta,
+int emit_report(const char *cmd, const struct vq_report *r,
 		bool json, enum report_style style, int fail_on);
 
 /* One line on stderr: "vqwatch CMD: message". */
 void p_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Report an unknown option or a missing argument (getopt's '?'/':'). */
-int usage_error(const char *cmd, int argc, char **argv);
+/* Report what getopt_long (optstring starting with ':') rejected: opt is
+ * its return value, '?' (unknown option, or a value given to an option
+ * that takes none) or ':' (an option missing its value). */
+int usage_error(const char *cmd, int opt, int argc, char **argv);
 /* --fail-on SEVERITY -> severity, or -1 with a message. */
 int parse_fail_on(const char *cmd, const char *arg);
 /* A decimal integer in [min, max], all of it; -1 with a message if not. */

@@ -19,6 +19,7 @@ struct command {
 static const struct command commands[] = {
 	{ "layout", cmd_layout, help_layout, "queue layout under the spec, Linux and QEMU-style rules (offline)" },
 	{ "audit", cmd_audit, help_audit, "devices, features and queues from sysfs, with static findings (no BPF)" },
+	{ "trace", cmd_trace, help_trace, "attach BPF, collect per-queue traffic for a while, report with findings" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

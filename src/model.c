@@ -33,7 +33,8 @@ struct vq_queue *device_add_queue(struct vq_device *d)
 		q->spec_index = VQ_NULL_INDEX;
 		q->offered_dense_index = VQ_NULL_INDEX;
 		q->driver_slot = VQ_NULL_INDEX;
-		q->irq = -1;
+		q->irq = VQ_NULL_INDEX;
+		q->size = VQ_NULL_INDEX;
 	}
 	return q;
 }
@@ -52,7 +53,11 @@ struct vq_finding *report_add_finding(struct vq_report *r, enum vq_severity sev,
 	strbuf_copy(f->device, sizeof(f->device), device);
 	f->queue = queue;
 	va_start(ap, fmt);
-	vsnprintf(f->message, sizeof(f->message), fmt, ap);
+	if (vasprintf(&f->message, fmt, ap) < 0) {
+		f->message = NULL;
+		r->n_findings--;
+		f = NULL;
+	}
 	va_end(ap);
 	return f;
 }
@@ -62,6 +67,8 @@ void report_free(struct vq_report *r)
 	for (size_t i = 0; i < r->n_devices; i++)
 		free(r->devices[i].queues);
 	free(r->devices);
+	for (size_t i = 0; i < r->n_findings; i++)
+		free(r->findings[i].message);
 	free(r->findings);
 	memset(r, 0, sizeof(*r));
 }

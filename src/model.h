@@ -11,8 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "virtio.h"
+#include "vqwatch_hist.h"
 
-#define VQ_NULL_INDEX (-1)	/* rendered as JSON null */
+/* "Unknown" is spelled one way for indexes, irqs and sizes: rendered as
+ * JSON null.  Counters carry their own known flag (struct vq_counter). */
+#define VQ_NULL_INDEX (-1)
+
+/* The JSON schema version (vqwatch.schema), bumped on incompatible change. */
+#define VQ_JSON_SCHEMA 2
 
 /* Where a queue's identity came from (SPEC.md "source"). */
 enum vq_source {
@@ -27,6 +33,13 @@ struct vq_counter {
 	uint64_t value;
 };
 
+/* Add-to-completion latency, log2 slots of microseconds (vqwatch_hist.h). */
+struct vq_hist {
+	bool known;
+	uint64_t count, sum_us;
+	uint64_t slots[VQ_HIST_SLOTS];
+};
+
 struct vq_queue {
 	int index;		/* device queue index */
 	char name[48];		/* the driver's vq->name */
@@ -37,15 +50,25 @@ struct vq_queue {
 	 * role; VQ_NULL_INDEX when the offered features are unknown. */
 	int offered_dense_index;
 	int driver_slot;	/* VQ_NULL_INDEX when unknown */
-	int irq;		/* Linux irq of its own vector, or -1 */
-	unsigned int size;	/* ring size, 0 when unknown */
+	int irq;		/* Linux irq of its own vector, VQ_NULL_INDEX if none */
+	int size;		/* ring size, VQ_NULL_INDEX when unknown */
 	struct vq_counter kicks, interrupts, spurious_interrupts;
 	struct vq_counter buffers_added, buffers_completed;
-	struct vq_counter out_bytes, in_bytes, inflight;
+	struct vq_counter out_bytes, in_bytes, inflight, oldest_inflight_ms;
+	struct vq_hist latency;
+};
+
+/* Balloon activity (SPEC.md vqwatch_balloon_*); counters null when unseen. */
+struct vq_balloon {
+	struct vq_counter inflate_pages, deflate_pages;
+	struct vq_counter free_page_reports, reported_bytes;
+	struct vq_counter stats_requests;
+	struct vq_counter target_pages;
 };
 
 struct vq_device {
 	char name[32];		/* "virtio0" */
+	int index;		/* N of virtioN, VQ_NULL_INDEX when not known */
 	unsigned int type_id;
 	const struct vq_device_type *type;	/* NULL for an unknown ID */
 	char transport[16];	/* "pci", "mmio", "ccw", ... */
@@ -53,11 +76,16 @@ struct vq_device {
 	bool offered_known, negotiated_known;
 	struct vq_features offered, negotiated;
 	const char *offered_note;	/* why offered features are unknown */
+	const char *offered_source;	/* "probe", "device", NULL when unknown */
+	const char *note;	/* what could not be read about it, NULL if all */
+	struct vq_counter device_queues;	/* the device's own queue count */
 	struct vq_queue *queues;
 	size_t n_queues;
 	/* A queue count the source could not learn (no vectors): the layout
 	 * was derived with one queue (pair, port) and says so. */
 	bool queue_count_assumed;
+	bool removed;		/* gone during a trace; counts up to removal */
+	struct vq_balloon balloon;	/* balloons only */
 };
 
 enum vq_severity {
@@ -71,13 +99,25 @@ struct vq_finding {
 	const char *code;	/* stable code, a string literal */
 	char device[32];
 	int queue;		/* VQ_NULL_INDEX when about the device */
-	char message[256];
+	char *message;		/* owned; never cut */
+};
+
+/* A BPF hook and how it ended: attached in a mode, or skipped with why. */
+struct vq_hook_status {
+	const char *hook;	/* "vp_notify", "tp_btf/irq_handler_entry" */
+	bool attached;
+	const char *mode;	/* "fentry", "kprobe", "tracepoint" when attached */
+	char reason[160];	/* why it was skipped */
 };
 
 struct vq_report {
 	const char *mode;	/* "offline", "sysfs", "tracepoint", ... */
 	char kernel[128];	/* release string, "" when unknown */
 	double duration_s;	/* < 0 when not a timed session */
+	const struct vq_hook_status *hooks;	/* not owned; NULL without BPF */
+	size_t n_hooks;
+	uint64_t events_lost;	/* BPF events that could not be recorded */
+	bool events_lost_known;
 	struct vq_device *devices;
 	size_t n_devices;
 	struct vq_finding *findings;

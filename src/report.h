@@ -6,24 +6,13 @@
 #include <stdio.h>
 #include "model.h"
 
-/* Hooks of a BPF session, for the report header. */
-struct vq_hook_status {
-	const char *hook;
-	bool attached;
-	char reason[128];	/* why it was skipped */
-};
-
-struct report_meta {
-	const struct vq_hook_status *hooks;
-	size_t n_hooks;
-};
-
 enum report_style {
 	STYLE_AUDIT,		/* the queues a driver has, with their sources */
 	STYLE_LAYOUT,		/* every role under the three numbering rules */
+	STYLE_TRACE,		/* queues with their traffic and latency */
 };
 
-int report_write_json(FILE *out, const struct vq_report *r, const struct report_meta *meta);
+int report_write_json(FILE *out, const struct vq_report *r);
 int report_write_text(FILE *out, const struct vq_report *r, enum report_style style);
 
 #endif

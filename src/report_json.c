@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The model as SPEC.md's JSON. */
 #include "feature_mask.h"
+#include "hist.h"
 #include "json.h"
 #include "report.h"
 
@@ -26,6 +27,50 @@ static void counter(struct json_writer *w, const char *name, const struct vq_cou
 		json_uint(w, c->value);
 	else
 		json_null(w);
+}
+
+static void latency(struct json_writer *w, const struct vq_hist *h)
+{
+	uint64_t le;
+
+	json_name(w, "latency_us");
+	if (!h->known) {
+		json_null(w);
+		return;
+	}
+	json_object_begin(w);
+	json_name(w, "count");
+	json_uint(w, h->count);
+	json_name(w, "sum");
+	json_uint(w, h->sum_us);
+	json_name(w, "p50");
+	if (hist_quantile_us(h->slots, 0.5, &le))
+		json_uint(w, le);
+	else
+		json_null(w);
+	json_name(w, "p99");
+	if (hist_quantile_us(h->slots, 0.99, &le))
+		json_uint(w, le);
+	else
+		json_null(w);
+	/* Non-cumulative counts per slot, empty slots left out; le null is +Inf. */
+	json_name(w, "buckets");
+	json_array_begin(w);
+	for (unsigned int i = 0; i < VQ_HIST_SLOTS; i++) {
+		if (!h->slots[i])
+			continue;
+		json_object_begin(w);
+		json_name(w, "le");
+		if (hist_slot_bound_us(i, &le))
+			json_uint(w, le);
+		else
+			json_null(w);
+		json_name(w, "count");
+		json_uint(w, h->slots[i]);
+		json_object_end(w);
+	}
+	json_array_end(w);
+	json_object_end(w);
 }
 
 static void feature_mask(struct json_writer *w, const char *name, bool known,
@@ -70,12 +115,8 @@ static void write_queue(struct json_writer *w, const struct vq_queue *q)
 	index_or_null(w, "spec_index", q->spec_index);
 	index_or_null(w, "offered_dense_index", q->offered_dense_index);
 	index_or_null(w, "driver_slot", q->driver_slot);
-	index_or_null(w, "irq", q->irq < 0 ? VQ_NULL_INDEX : q->irq);
-	json_name(w, "size");
-	if (q->size)
-		json_uint(w, q->size);
-	else
-		json_null(w);
+	index_or_null(w, "irq", q->irq);
+	index_or_null(w, "size", q->size);
 	counter(w, "kicks", &q->kicks);
 	counter(w, "interrupts", &q->interrupts);
 	counter(w, "spurious_interrupts", &q->spurious_interrupts);
@@ -84,10 +125,8 @@ static void write_queue(struct json_writer *w, const struct vq_queue *q)
 	counter(w, "out_bytes", &q->out_bytes);
 	counter(w, "in_bytes", &q->in_bytes);
 	counter(w, "inflight", &q->inflight);
-	json_name(w, "oldest_inflight_ms");
-	json_null(w);
-	json_name(w, "latency_us");
-	json_null(w);
+	counter(w, "oldest_inflight_ms", &q->oldest_inflight_ms);
+	latency(w, &q->latency);
 	json_object_end(w);
 }
 
@@ -107,9 +146,27 @@ static void write_device(struct json_writer *w, const struct vq_device *d)
 	feature_names(w, "negotiated_names", d->negotiated_known, d, &d->negotiated);
 	feature_names(w, "offered_names", d->offered_known, d, &d->offered);
 	string_or_null(w, "offered_note", d->offered_known ? NULL : d->offered_note);
+	string_or_null(w, "offered_source", d->offered_known ? d->offered_source : NULL);
 	json_object_end(w);
 	json_name(w, "queue_count_assumed");
 	json_bool(w, d->queue_count_assumed);
+	counter(w, "device_queues", &d->device_queues);
+	json_name(w, "removed");
+	json_bool(w, d->removed);
+	string_or_null(w, "note", d->note);
+	if (d->type_id == VQ_ID_BALLOON) {
+		const struct vq_balloon *b = &d->balloon;
+
+		json_name(w, "balloon");
+		json_object_begin(w);
+		counter(w, "inflate_pages", &b->inflate_pages);
+		counter(w, "deflate_pages", &b->deflate_pages);
+		counter(w, "free_page_reports", &b->free_page_reports);
+		counter(w, "reported_bytes", &b->reported_bytes);
+		counter(w, "stats_requests", &b->stats_requests);
+		counter(w, "target_pages", &b->target_pages);
+		json_object_end(w);
+	}
 	json_name(w, "queues");
 	json_array_begin(w);
 	for (size_t i = 0; i < d->n_queues; i++)
@@ -129,31 +186,37 @@ static void write_finding(struct json_writer *w, const struct vq_finding *f)
 	json_object_end(w);
 }
 
-static void write_hooks(struct json_writer *w, const struct report_meta *meta)
+/* hooks: attached as [{hook, mode}], skipped as [{hook, reason}]. */
+static void write_hooks(struct json_writer *w, const struct vq_report *r)
 {
 	json_name(w, "hooks");
 	json_object_begin(w);
 	json_name(w, "attached");
 	json_array_begin(w);
-	for (size_t i = 0; meta && i < meta->n_hooks; i++)
-		if (meta->hooks[i].attached)
-			json_string(w, meta->hooks[i].hook);
+	for (size_t i = 0; i < r->n_hooks; i++) {
+		if (!r->hooks[i].attached)
+			continue;
+		json_object_begin(w);
+		string_or_null(w, "hook", r->hooks[i].hook);
+		string_or_null(w, "mode", r->hooks[i].mode);
+		json_object_end(w);
+	}
 	json_array_end(w);
 	json_name(w, "skipped");
 	json_array_begin(w);
-	for (size_t i = 0; meta && i < meta->n_hooks; i++) {
-		if (meta->hooks[i].attached)
+	for (size_t i = 0; i < r->n_hooks; i++) {
+		if (r->hooks[i].attached)
 			continue;
 		json_object_begin(w);
-		string_or_null(w, "hook", meta->hooks[i].hook);
-		string_or_null(w, "reason", meta->hooks[i].reason);
+		string_or_null(w, "hook", r->hooks[i].hook);
+		string_or_null(w, "reason", r->hooks[i].reason);
 		json_object_end(w);
 	}
 	json_array_end(w);
 	json_object_end(w);
 }
 
-int report_write_json(FILE *out, const struct vq_report *r, const struct report_meta *meta)
+int report_write_json(FILE *out, const struct vq_report *r)
 {
 	struct json_writer w;
 
@@ -161,6 +224,8 @@ int report_write_json(FILE *out, const struct vq_report *r, const struct report_
 	json_object_begin(&w);
 	json_name(&w, "vqwatch");
 	json_object_begin(&w);
+	json_name(&w, "schema");
+	json_uint(&w, VQ_JSON_SCHEMA);
 	string_or_null(&w, "version", VQWATCH_VERSION);
 	string_or_null(&w, "mode", r->mode);
 	string_or_null(&w, "kernel", r->kernel);
@@ -169,7 +234,12 @@ int report_write_json(FILE *out, const struct vq_report *r, const struct report_
 		json_null(&w);
 	else
 		json_double(&w, r->duration_s);
-	write_hooks(&w, meta);
+	write_hooks(&w, r);
+	json_name(&w, "events_lost");
+	if (r->events_lost_known)
+		json_uint(&w, r->events_lost);
+	else
+		json_null(&w);
 	json_object_end(&w);
 	json_name(&w, "devices");
 	json_array_begin(&w);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The model as text for people: one block per device, then findings. */
+#include <inttypes.h>
 #include <stdio.h>
 #include "feature_mask.h"
+#include "hist.h"
 #include "report.h"
 
 static void feature_line(FILE *out, const char *label, bool known,
@@ -58,6 +60,98 @@ static void queue_table(FILE *out, const struct vq_device *d, enum report_style 
 	}
 }
 
+/* A counter cell: "-" when the mode cannot see it. */
+static void counter_cell(FILE *out, int width, const struct vq_counter *c)
+{
+	if (c->known)
+		fprintf(out, " %*" PRIu64, width, c->value);
+	else
+		fprintf(out, " %*s", width, "-");
+}
+
+static void traffic_table(FILE *out, const struct vq_device *d)
+{
+	uint64_t le;
+
+	fprintf(out, "  %5s %-14s %-14s %4s %5s %9s %9s %9s %9s %12s %8s %9s %9s\n", "queue",
+		"name", "role", "slot", "size", "kicks", "irqs", "added", "done", "out bytes",
+		"inflight", "oldest ms", "p99 us");
+	for (size_t i = 0; i < d->n_queues; i++) {
+		const struct vq_queue *q = &d->queues[i];
+
+		fputs(" ", out);
+		index_cell(out, 5, q->index);
+		fprintf(out, " %-14s %-14s", q->name, q->role[0] ? q->role : "?");
+		index_cell(out, 4, q->driver_slot);
+		index_cell(out, 5, q->size);
+		counter_cell(out, 9, &q->kicks);
+		counter_cell(out, 9, &q->interrupts);
+		counter_cell(out, 9, &q->buffers_added);
+		counter_cell(out, 9, &q->buffers_completed);
+		counter_cell(out, 12, &q->out_bytes);
+		counter_cell(out, 8, &q->inflight);
+		counter_cell(out, 9, &q->oldest_inflight_ms);
+		if (q->latency.known && hist_quantile_us(q->latency.slots, 0.99, &le))
+			fprintf(out, " %9" PRIu64, le);
+		else
+			fprintf(out, " %9s", "-");
+		fputc('\n', out);
+	}
+}
+
+/* runqlat-style: one row per non-empty slot, with a bar. */
+static void latency_histogram(FILE *out, const struct vq_queue *q)
+{
+	uint64_t max = 0, lo = 0, le;
+
+	if (!q->latency.known || !q->latency.count)
+		return;
+	for (unsigned int i = 0; i < VQ_HIST_SLOTS; i++)
+		if (q->latency.slots[i] > max)
+			max = q->latency.slots[i];
+	fprintf(out, "  queue %d %s: add-to-completion latency, %" PRIu64 " buffers\n",
+		q->index, q->name, q->latency.count);
+	fprintf(out, "  %23s : %-10s distribution\n", "usecs", "count");
+	for (unsigned int i = 0; i < VQ_HIST_SLOTS; i++) {
+		char range[32];
+		int bar;
+
+		if (!q->latency.slots[i]) {
+			if (hist_slot_bound_us(i, &le))
+				lo = le + 1;
+			continue;
+		}
+		if (hist_slot_bound_us(i, &le))
+			snprintf(range, sizeof(range), "%" PRIu64 " -> %" PRIu64, lo, le);
+		else
+			snprintf(range, sizeof(range), "%" PRIu64 " -> inf", lo);
+		bar = (int)(q->latency.slots[i] * 40 / max);
+		fprintf(out, "  %23s : %-10" PRIu64 " |%-40.*s|\n", range, q->latency.slots[i], bar,
+			"****************************************");
+		if (hist_slot_bound_us(i, &le))
+			lo = le + 1;
+	}
+}
+
+static void balloon_line(FILE *out, const struct vq_device *d)
+{
+	const struct vq_balloon *b = &d->balloon;
+
+	if (!b->inflate_pages.known && !b->stats_requests.known)
+		return;
+	fprintf(out, "  balloon: inflate pages");
+	counter_cell(out, 0, &b->inflate_pages);
+	fprintf(out, ", deflate pages");
+	counter_cell(out, 0, &b->deflate_pages);
+	fprintf(out, ", free page reports");
+	counter_cell(out, 0, &b->free_page_reports);
+	fprintf(out, " (bytes");
+	counter_cell(out, 0, &b->reported_bytes);
+	fprintf(out, "), stats requests");
+	counter_cell(out, 0, &b->stats_requests);
+	fputc('\n', out);
+}
+
 static void write_device(FILE *out, const struct vq_device *d, enum report_style style)
 {
 	if (style == STYLE_LAYOUT)
@@ -69,18 +163,48 @@ static void write_device(FILE *out, const struct vq_device *d, enum report_style
 	feature_line(out, "offered:", d->offered_known, d, &d->offered,
 		     d->offered_note ? d->offered_note : "not given");
 	feature_line(out, "negotiated:", d->negotiated_known, d, &d->negotiated, "not given");
+	if (d->removed)
+		fprintf(out, "  REMOVED during the trace: counts up to its removal\n");
+	if (d->note)
+		fprintf(out, "  note: %s\n", d->note);
 	if (d->queue_count_assumed)
 		fprintf(out, "  (no interrupt vector names the queues: layout derived from the "
 			"features with one queue per multi-queue group)\n");
-	if (d->n_queues)
+	if (d->n_queues && style == STYLE_TRACE) {
+		traffic_table(out, d);
+		balloon_line(out, d);
+		for (size_t i = 0; i < d->n_queues; i++)
+			latency_histogram(out, &d->queues[i]);
+	} else if (d->n_queues) {
 		queue_table(out, d, style);
+	}
 	else if (!d->type || !d->type->groups)
 		fprintf(out, "  (no queue table for this device type)\n");
 	fputc('\n', out);
 }
 
+/* The session's header: mode, hooks, losses. */
+static void write_session(FILE *out, const struct vq_report *r)
+{
+	size_t attached = 0;
+
+	for (size_t i = 0; i < r->n_hooks; i++)
+		attached += r->hooks[i].attached;
+	fprintf(out, "vqwatch %s  kernel %s  mode %s  %.1fs  hooks %zu/%zu attached",
+		VQWATCH_VERSION, r->kernel, r->mode, r->duration_s, attached, r->n_hooks);
+	if (r->events_lost_known)
+		fprintf(out, "  events lost %" PRIu64, r->events_lost);
+	fputc('\n', out);
+	for (size_t i = 0; i < r->n_hooks; i++)
+		if (!r->hooks[i].attached)
+			fprintf(out, "  skipped %-26s %s\n", r->hooks[i].hook, r->hooks[i].reason);
+	fputc('\n', out);
+}
+
 int report_write_text(FILE *out, const struct vq_report *r, enum report_style style)
 {
+	if (style == STYLE_TRACE)
+		write_session(out, r);
 	if (!r->n_devices)
 		fprintf(out, "no virtio devices\n\n");
 	for (size_t i = 0; i < r->n_devices; i++)

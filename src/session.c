@@ -1,43 +1,884 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The BPF session: open -> configure (rodata, autoload) -> load -> attach
- * each hook on its own -> read maps.  Today's hooks are the tp_btf irq pair
- * (bpf/irq.bpf.c); kprobe/fentry hooks join the same table later.
+ * The BPF session: probe -> choose -> load -> attach, over one table of
+ * hooks (see session.h), then map reads on demand.  Four objects, one per
+ * concern: queues (discovery, slots, features), traffic (kicks, interrupts,
+ * buffers, latency), irq (tp_btf, per vector) and ring (syscall program).
  */
 #include <errno.h>
+#include <glob.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "session.h"	/* first: the skeletons use its shared structs */
 #include "irq.skel.h"
-#include "session.h"
-#include "vqwatch_irq.h"
+#include "queues.skel.h"
+#include "ring.skel.h"
 #include "strbuf.h"
+#include "traffic.skel.h"
 
-struct hook {
-	const char *name;
-	struct bpf_program *(*prog)(struct irq_bpf *skel);
+enum object_id { OBJ_QUEUES, OBJ_TRAFFIC, OBJ_IRQ, OBJ_RING, N_OBJECTS };
+
+enum variant { V_FENTRY, V_KPROBE, V_TRACEPOINT, N_VARIANTS };
+
+static const char *const variant_names[N_VARIANTS] = { "fentry", "kprobe", "tracepoint" };
+
+#define MAX_PROGS 2	/* per variant: entry and exit (kprobe + kretprobe) */
+
+struct hook_def {
+	const char *name;		/* the kernel function, or the tracepoint */
+	enum object_id obj;
+	bool is_function;		/* probed in kallsyms and BTF */
+	const char *progs[N_VARIANTS][MAX_PROGS];	/* program names per variant */
 };
 
-static struct bpf_program *prog_irq_entry(struct irq_bpf *skel) { return skel->progs.vq_irq_entry; }
-static struct bpf_program *prog_irq_exit(struct irq_bpf *skel) { return skel->progs.vq_irq_exit; }
+#define FN(fn, obj, fe, kp, krp) { fn, obj, true, { { fe }, { kp, krp } } }
+#define TP(name, obj, prog) { name, obj, false, { [V_TRACEPOINT] = { prog } } }
 
-static const struct hook hooks[] = {
-	{ "tp_btf/irq_handler_entry", prog_irq_entry },
-	{ "tp_btf/irq_handler_exit", prog_irq_exit },
+/* The hooks; where each fits is in kernel-hook-points.md, section 1. */
+static const struct hook_def hook_defs[] = {
+	FN("virtio_uevent", OBJ_QUEUES, "virtio_uevent_fentry", "virtio_uevent_kprobe", NULL),
+	FN("vp_find_vqs", OBJ_QUEUES, "vp_find_vqs_fexit", "vp_find_vqs_kprobe",
+	   "vp_find_vqs_kretprobe"),
+	FN("vm_find_vqs", OBJ_QUEUES, "vm_find_vqs_fexit", "vm_find_vqs_kprobe",
+	   "vm_find_vqs_kretprobe"),
+	FN("vp_modern_get_features", OBJ_QUEUES, "vp_get_features_fexit",
+	   "vp_get_features_kprobe", "vp_get_features_kretprobe"),
+	FN("vm_get_features", OBJ_QUEUES, "vm_get_features_fexit", "vm_get_features_kprobe",
+	   "vm_get_features_kretprobe"),
+	FN("virtio_features_ok", OBJ_QUEUES, "virtio_features_ok_fentry",
+	   "virtio_features_ok_kprobe", NULL),
+	FN("vring_del_virtqueue", OBJ_QUEUES, "vring_del_virtqueue_fentry",
+	   "vring_del_virtqueue_kprobe", NULL),
+	FN("vp_notify", OBJ_TRAFFIC, "vp_notify_fentry", "vp_notify_kprobe", NULL),
+	FN("vm_notify", OBJ_TRAFFIC, "vm_notify_fentry", "vm_notify_kprobe", NULL),
+	FN("vp_notify_with_data", OBJ_TRAFFIC, "vp_notify_with_data_fentry",
+	   "vp_notify_with_data_kprobe", NULL),
+	FN("vm_notify_with_data", OBJ_TRAFFIC, "vm_notify_with_data_fentry",
+	   "vm_notify_with_data_kprobe", NULL),
+	FN("vring_interrupt", OBJ_TRAFFIC, "vring_interrupt_fexit", "vring_interrupt_kprobe",
+	   "vring_interrupt_kretprobe"),
+	FN("virtqueue_add_outbuf", OBJ_TRAFFIC, "add_outbuf_fexit", "add_outbuf_kprobe", NULL),
+	FN("virtqueue_add_inbuf", OBJ_TRAFFIC, "add_inbuf_fexit", "add_inbuf_kprobe", NULL),
+	FN("virtqueue_add_inbuf_ctx", OBJ_TRAFFIC, "add_inbuf_ctx_fexit", "add_inbuf_ctx_kprobe",
+	   NULL),
+	FN("virtqueue_add_sgs", OBJ_TRAFFIC, "add_sgs_fexit", "add_sgs_kprobe", NULL),
+	FN("virtqueue_get_buf", OBJ_TRAFFIC, "get_buf_fexit", "get_buf_kprobe",
+	   "get_buf_kretprobe"),
+	FN("virtqueue_get_buf_ctx", OBJ_TRAFFIC, "get_buf_ctx_fexit", "get_buf_ctx_kprobe",
+	   "get_buf_ctx_kretprobe"),
+	TP("tp_btf/irq_handler_entry", OBJ_IRQ, "vq_irq_entry"),
+	TP("tp_btf/irq_handler_exit", OBJ_IRQ, "vq_irq_exit"),
+	/* not attached: run on demand; "attached" means loaded */
+	TP("syscall/vq_snapshot", OBJ_RING, "vq_snapshot"),
 };
 
-#define N_HOOKS (sizeof(hooks) / sizeof(hooks[0]))
+#define N_HOOKS (sizeof(hook_defs) / sizeof(hook_defs[0]))
+
+/* Virtio interrupt handlers whose dev_id is a device (irq.bpf.c). */
+static const char *const device_handlers[VQ_DEVICE_HANDLERS] = {
+	"vp_interrupt", "vp_vring_interrupt", "vp_config_changed", "vm_interrupt",
+};
+
+struct hook_state {
+	bool candidate[N_VARIANTS];	/* probed fine and allowed by --mode */
+	char why_not[N_VARIANTS][120];	/* why a variant is not a candidate */
+	struct bpf_link *links[MAX_PROGS];
+	enum variant attached_as;
+};
 
 struct session {
-	struct irq_bpf *skel;
-	struct bpf_link *links[N_HOOKS];
+	struct session_opts opts;
+	struct irq_bpf *irq;
+	struct queues_bpf *queues;
+	struct traffic_bpf *traffic;
+	struct ring_bpf *ring;
+	struct bpf_object *objs[N_OBJECTS];
+	struct hook_state hooks[N_HOOKS];
 	struct vq_hook_status status[N_HOOKS];
+	char mode_name[32];
 	int ncpus;
-	struct vq_irq_count *per_cpu;	/* one map value: a slot per CPU */
+	void *percpu;		/* one per-CPU map value, the largest kind */
 };
+
+/* ---- probe: kallsyms, BTF, kernel limits ---- */
+
+struct ksym {
+	char name[64];
+	char module[64];	/* "" when in vmlinux */
+	unsigned int copies;	/* > 1: a duplicated static name */
+};
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ksym *)a)->name, ((const struct ksym *)b)->name);
+}
+
+/* Look up the hooks' function names in /proc/kallsyms, in one pass. */
+static struct ksym *read_ksyms(size_t *n)
+{
+	struct ksym *syms = calloc(N_HOOKS, sizeof(*syms));
+	char line[512], sym[256], mod[128];
+	unsigned long long addr;
+	size_t count = 0;
+	char type;
+	FILE *f;
+
+	if (!syms)
+		return NULL;
+	for (size_t i = 0; i < N_HOOKS; i++)
+		if (hook_defs[i].is_function)
+			strbuf_copy(syms[count++].name, sizeof(syms[0].name), hook_defs[i].name);
+	qsort(syms, count, sizeof(*syms), ksym_cmp);
+	*n = count;
+	f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return syms;
+	while (fgets(line, sizeof(line), f)) {
+		struct ksym key, *hit;
+		int fields;
+
+		mod[0] = '\0';
+		fields = sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, sym, mod);
+		if (fields < 3 || (type != 't' && type != 'T') || strlen(sym) >= sizeof(key.name))
+			continue;
+		strcpy(key.name, sym);
+		hit = bsearch(&key, syms, count, sizeof(*syms), ksym_cmp);
+		if (!hit)
+			continue;
+		hit->copies++;
+		strbuf_copy(hit->module, sizeof(hit->module), mod);
+	}
+	fclose(f);
+	return syms;
+}
+
+static const struct ksym *find_ksym(const struct ksym *syms, size_t n, const char *name)
+{
+	struct ksym key;
+
+	strbuf_copy(key.name, sizeof(key.name), name);
+	return bsearch(&key, syms, n, sizeof(*syms), ksym_cmp);
+}
+
+/* BTF of vmlinux and of the modules the hooks live in, loaded once. */
+struct btf_cache {
+	struct btf *vmlinux;
+	struct { char module[64]; struct btf *btf; } mods[8];
+	size_t n_mods;
+};
+
+static struct btf *module_btf(struct btf_cache *c, const char *module)
+{
+	if (!module[0])
+		return c->vmlinux;
+	for (size_t i = 0; i < c->n_mods; i++)
+		if (!strcmp(c->mods[i].module, module))
+			return c->mods[i].btf;
+	if (c->n_mods == sizeof(c->mods) / sizeof(c->mods[0]) || !c->vmlinux)
+		return NULL;
+	strbuf_copy(c->mods[c->n_mods].module, sizeof(c->mods[0].module), module);
+	c->mods[c->n_mods].btf = btf__load_module_btf(module, c->vmlinux);
+	if (!c->mods[c->n_mods].btf)
+		c->mods[c->n_mods].btf = NULL;
+	return c->mods[c->n_mods++].btf;
+}
+
+static void btf_cache_free(struct btf_cache *c)
+{
+	for (size_t i = 0; i < c->n_mods; i++)
+		btf__free(c->mods[i].btf);
+	btf__free(c->vmlinux);
+}
+
+/* Arguments of a function per its BTF prototype; -1 without BTF. */
+static int btf_arg_count(struct btf *btf, const char *name)
+{
+	const struct btf_type *t;
+	int id;
+
+	if (!btf)
+		return -1;
+	id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
+	if (id < 0)
+		return -1;
+	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
+	return t ? btf_vlen(t) : -1;
+}
+
+/* x86-64 BPF trampolines took at most 6 arguments before Linux 6.6
+ * (reference section 2, item 0: fentry on 7-argument vp_find_vqs fails on
+ * 6.1 with ENOTSUPP). */
+static int trampoline_max_args(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return 6;
+	return major > 6 || (major == 6 && minor >= 6) ? 12 : 6;
+}
+
+static bool kprobes_available(void)
+{
+	return access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
+}
+
+/* Decide each hook's candidate variants before anything is loaded. */
+static void probe_hooks(struct session *s)
+{
+	bool want[N_VARIANTS] = { true, true, true };
+	struct btf_cache btfs = { .vmlinux = btf__load_vmlinux_btf() };
+	bool have_kprobes = kprobes_available();
+	int max_args = trampoline_max_args();
+	size_t n_syms = 0;
+	struct ksym *syms = read_ksyms(&n_syms);
+
+	switch (s->opts.mode) {
+	case SESSION_FENTRY: want[V_KPROBE] = false; break;
+	case SESSION_KPROBE: want[V_FENTRY] = false; break;
+	case SESSION_TRACEPOINT: want[V_FENTRY] = want[V_KPROBE] = false; break;
+	case SESSION_AUTO: break;
+	}
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		const struct hook_def *h = &hook_defs[i];
+		struct hook_state *st = &s->hooks[i];
+		const struct ksym *sym = h->is_function && syms ?
+					 find_ksym(syms, n_syms, h->name) : NULL;
+
+		for (int v = 0; v < N_VARIANTS; v++) {
+			char *why = st->why_not[v];
+			size_t len = sizeof(st->why_not[v]);
+
+			if (!h->progs[v][0]) {
+				strbuf_printf(why, len, "no %s variant", variant_names[v]);
+				continue;
+			}
+			/* tracepoint-only hooks serve every mode */
+			if (!want[v] && h->is_function) {
+				strbuf_printf(why, len, "%s not chosen (--mode)", variant_names[v]);
+				continue;
+			}
+			if (h->is_function && (!sym || !sym->copies)) {
+				strbuf_printf(why, len, "%s is not in /proc/kallsyms (inlined, "
+					      "or its module is not loaded)", h->name);
+				continue;
+			}
+			if (h->is_function && sym->copies > 1) {
+				strbuf_printf(why, len, "%u functions are named %s: ambiguous",
+					      sym->copies, h->name);
+				continue;
+			}
+			if (v == V_FENTRY) {
+				struct btf *btf = module_btf(&btfs, sym->module);
+				int args = btf_arg_count(btf, h->name);
+
+				if (args < 0) {
+					strbuf_printf(why, len, "no BTF for %s%s%s", h->name,
+						      sym->module[0] ? " in module " : "",
+						      sym->module);
+					continue;
+				}
+				if (args > max_args) {
+					strbuf_printf(why, len, "%s has %d arguments, this kernel's "
+						      "trampoline takes %d", h->name, args, max_args);
+					continue;
+				}
+			}
+			if (v == V_KPROBE && !have_kprobes) {
+				strbuf_printf(why, len, "kprobes are not available in this kernel "
+					      "(no kprobe PMU: CONFIG_KPROBES off?)");
+				continue;
+			}
+			st->candidate[v] = true;
+		}
+	}
+	free(syms);
+	btf_cache_free(&btfs);
+}
+
+/* ---- load: one object per concern, refused programs switched off ---- */
+
+static int libbpf_verbosity;
+/* libbpf's warnings during a load, to learn which program failed. */
+static char load_log[8192];
+static size_t load_log_len;
+static bool capturing;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (capturing && level == LIBBPF_WARN && load_log_len < sizeof(load_log) - 1) {
+		va_list copy;
+		int n;
+
+		va_copy(copy, ap);
+		n = vsnprintf(load_log + load_log_len, sizeof(load_log) - load_log_len, fmt, copy);
+		va_end(copy);
+		if (n > 0)
+			load_log_len += (size_t)n;
+		if (load_log_len >= sizeof(load_log))
+			load_log_len = sizeof(load_log) - 1;
+	}
+	if (!libbpf_verbosity || (level == LIBBPF_DEBUG && libbpf_verbosity < 2))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+/* The last program libbpf's warnings named, and what they said of it. */
+static bool failed_program(char *prog, size_t plen, char *what, size_t wlen)
+{
+	const char *p = load_log, *last = NULL;
+
+	while ((p = strstr(p, "prog '"))) {
+		last = p;
+		p += 6;
+	}
+	if (!last)
+		return false;
+	last += 6;
+	size_t n = strcspn(last, "'");
+	if (n >= plen)
+		return false;
+	memcpy(prog, last, n);
+	prog[n] = '\0';
+	/* the first line about it, without "libbpf: prog 'X': " */
+	char needle[96];
+	strbuf_printf(needle, sizeof(needle), "prog '%s': ", prog);
+	const char *first = strstr(load_log, needle);
+	if (first) {
+		first += strlen(needle);
+		strbuf_copy(what, wlen, first);
+		what[strcspn(what, "\n")] = '\0';
+	} else {
+		what[0] = '\0';
+	}
+	return true;
+}
+
+static void destroy_object(struct session *s, enum object_id id)
+{
+	switch (id) {
+	case OBJ_QUEUES: queues_bpf__destroy(s->queues); s->queues = NULL; break;
+	case OBJ_TRAFFIC: traffic_bpf__destroy(s->traffic); s->traffic = NULL; break;
+	case OBJ_IRQ: irq_bpf__destroy(s->irq); s->irq = NULL; break;
+	case OBJ_RING: ring_bpf__destroy(s->ring); s->ring = NULL; break;
+	case N_OBJECTS: break;
+	}
+	s->objs[id] = NULL;
+}
+
+/* Through the skeleton, so that its global data pointers are mapped. */
+static int load_skeleton(struct session *s, enum object_id id)
+{
+	switch (id) {
+	case OBJ_QUEUES: return queues_bpf__load(s->queues);
+	case OBJ_TRAFFIC: return traffic_bpf__load(s->traffic);
+	case OBJ_IRQ: return irq_bpf__load(s->irq);
+	case OBJ_RING: return ring_bpf__load(s->ring);
+	case N_OBJECTS: break;
+	}
+	return -EINVAL;
+}
+
+/* Open, and set what must be set before load (rodata, map sizes). */
+static int open_object(struct session *s, enum object_id id)
+{
+	switch (id) {
+	case OBJ_QUEUES:
+		s->queues = queues_bpf__open();
+		s->objs[id] = s->queues ? s->queues->obj : NULL;
+		break;
+	case OBJ_TRAFFIC:
+		s->traffic = traffic_bpf__open();
+		s->objs[id] = s->traffic ? s->traffic->obj : NULL;
+		break;
+	case OBJ_IRQ:
+		s->irq = irq_bpf__open();
+		if (!s->irq)
+			break;
+		s->irq->rodata->targ_vring_interrupt = kallsyms_lookup("/proc/kallsyms",
+								       "vring_interrupt");
+		for (int i = 0; i < VQ_DEVICE_HANDLERS; i++)
+			s->irq->rodata->targ_device_handlers[i] =
+				kallsyms_lookup("/proc/kallsyms", device_handlers[i]);
+		s->objs[id] = s->irq->obj;
+		break;
+	case OBJ_RING:
+		s->ring = ring_bpf__open();
+		s->objs[id] = s->ring ? s->ring->obj : NULL;
+		break;
+	case N_OBJECTS:
+		break;
+	}
+	return s->objs[id] ? 0 : -errno;
+}
+
+/* Autoload the programs of every candidate variant of this object's hooks;
+ * returns how many. */
+static int set_autoload(struct session *s, enum object_id id)
+{
+	struct bpf_program *prog;
+	int wanted = 0;
+
+	bpf_object__for_each_program(prog, s->objs[id])
+		bpf_program__set_autoload(prog, false);
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		if (hook_defs[i].obj != id)
+			continue;
+		for (int v = 0; v < N_VARIANTS; v++) {
+			for (int p = 0; p < MAX_PROGS && hook_defs[i].progs[v][p]; p++) {
+				prog = bpf_object__find_program_by_name(s->objs[id],
+									hook_defs[i].progs[v][p]);
+				if (!prog) {
+					s->hooks[i].candidate[v] = false;
+					strbuf_printf(s->hooks[i].why_not[v],
+						      sizeof(s->hooks[i].why_not[v]),
+						      "program %s missing from the build",
+						      hook_defs[i].progs[v][p]);
+				}
+			}
+			if (!s->hooks[i].candidate[v])
+				continue;
+			for (int p = 0; p < MAX_PROGS && hook_defs[i].progs[v][p]; p++) {
+				prog = bpf_object__find_program_by_name(s->objs[id],
+									hook_defs[i].progs[v][p]);
+				bpf_program__set_autoload(prog, true);
+				wanted++;
+			}
+		}
+	}
+	return wanted;
+}
+
+/* Mark the variant that owns program `prog` as refused, with why. */
+static bool refuse_program(struct session *s, enum object_id id, const char *prog, int err,
+			   const char *what)
+{
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		if (hook_defs[i].obj != id)
+			continue;
+		for (int v = 0; v < N_VARIANTS; v++)
+			for (int p = 0; p < MAX_PROGS && hook_defs[i].progs[v][p]; p++) {
+				if (strcmp(hook_defs[i].progs[v][p], prog))
+					continue;
+				s->hooks[i].candidate[v] = false;
+				strbuf_printf(s->hooks[i].why_not[v], sizeof(s->hooks[i].why_not[v]),
+					      "%s refused at load: %s", variant_names[v],
+					      what[0] ? what : strerror(-err));
+				/* fentry refused for lack of trampolines is refused for all */
+				if (v == V_FENTRY && (err == -EPERM || err == -ENOTSUP ||
+						      err == -524 /* ENOTSUPP */))
+					for (size_t j = 0; j < N_HOOKS; j++)
+						if (s->hooks[j].candidate[V_FENTRY]) {
+							s->hooks[j].candidate[V_FENTRY] = false;
+							strbuf_printf(s->hooks[j].why_not[V_FENTRY],
+								      sizeof(s->hooks[j].why_not[0]),
+								      "fentry refused by this kernel "
+								      "(%s)", strerror(-err));
+						}
+				return true;
+			}
+	}
+	return false;
+}
+
+static void refuse_object(struct session *s, enum object_id id, int err)
+{
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		if (hook_defs[i].obj != id)
+			continue;
+		for (int v = 0; v < N_VARIANTS; v++)
+			if (s->hooks[i].candidate[v]) {
+				s->hooks[i].candidate[v] = false;
+				strbuf_printf(s->hooks[i].why_not[v], sizeof(s->hooks[i].why_not[v]),
+					      "load: %s", strerror(-err));
+			}
+	}
+}
+
+/* Load one object; each refused program is switched off and the object
+ * opened and loaded again, at most once per program. */
+static void load_object(struct session *s, enum object_id id)
+{
+	for (int attempt = 0; attempt < 64; attempt++) {
+		char prog[64], what[160];
+		int err = open_object(s, id);
+
+		if (err) {
+			refuse_object(s, id, err);
+			return;
+		}
+		if (!set_autoload(s, id)) {
+			destroy_object(s, id);
+			return;
+		}
+		load_log_len = 0;
+		load_log[0] = '\0';
+		capturing = true;
+		err = load_skeleton(s, id);
+		capturing = false;
+		if (!err)
+			return;
+		destroy_object(s, id);
+		if (!failed_program(prog, sizeof(prog), what, sizeof(what)) ||
+		    !refuse_program(s, id, prog, err, what)) {
+			refuse_object(s, id, err);
+			return;
+		}
+	}
+}
+
+/* ---- attach: per hook, the first candidate that attaches ---- */
+
+static const enum variant preference[N_VARIANTS] = { V_FENTRY, V_KPROBE, V_TRACEPOINT };
+
+static void attach_hook(struct session *s, size_t i)
+{
+	const struct hook_def *h = &hook_defs[i];
+	struct hook_state *st = &s->hooks[i];
+	struct vq_hook_status *out = &s->status[i];
+	size_t used = 0;
+
+	out->hook = h->name;
+	out->reason[0] = '\0';
+	for (int k = 0; k < N_VARIANTS; k++) {
+		enum variant v = preference[k];
+		bool ok = st->candidate[v] && s->objs[h->obj];
+
+		for (int p = 0; ok && p < MAX_PROGS && h->progs[v][p]; p++) {
+			struct bpf_program *prog =
+				bpf_object__find_program_by_name(s->objs[h->obj], h->progs[v][p]);
+
+			if (h->obj == OBJ_RING)	/* run on demand, never attached */
+				break;
+			st->links[p] = bpf_program__attach(prog);
+			if (!st->links[p]) {
+				strbuf_printf(st->why_not[v], sizeof(st->why_not[v]),
+					      "%s attach: %s", variant_names[v], strerror(errno));
+				ok = false;
+			}
+		}
+		if (ok) {
+			st->attached_as = v;
+			out->attached = true;
+			out->mode = variant_names[v];
+			return;
+		}
+		for (int p = 0; p < MAX_PROGS; p++) {
+			bpf_link__destroy(st->links[p]);
+			st->links[p] = NULL;
+		}
+	}
+	/* skipped: every variant's reason, most preferred first */
+	for (int k = 0; k < N_VARIANTS; k++) {
+		enum variant v = preference[k];
+
+		if (!h->progs[v][0] || !st->why_not[v][0] || used >= sizeof(out->reason))
+			continue;
+		used += (size_t)snprintf(out->reason + used, sizeof(out->reason) - used, "%s%s",
+					 used ? "; " : "", st->why_not[v]);
+	}
+	if (used >= sizeof(out->reason))
+		strcpy(out->reason + sizeof(out->reason) - 4, "...");
+}
+
+static void summarise_mode(struct session *s)
+{
+	bool used[N_VARIANTS] = { false };
+
+	for (size_t i = 0; i < N_HOOKS; i++)
+		if (s->status[i].attached && hook_defs[i].is_function)
+			used[s->hooks[i].attached_as] = true;
+	if (used[V_FENTRY] && used[V_KPROBE])
+		strcpy(s->mode_name, "fentry+kprobe");
+	else if (used[V_FENTRY])
+		strcpy(s->mode_name, "fentry");
+	else if (used[V_KPROBE])
+		strcpy(s->mode_name, "kprobe");
+	else
+		strcpy(s->mode_name, "tracepoint");
+}
+
+int session_mode_parse(const char *str)
+{
+	static const char *const names[] = {
+		[SESSION_AUTO] = "auto", [SESSION_FENTRY] = "fentry",
+		[SESSION_KPROBE] = "kprobe", [SESSION_TRACEPOINT] = "tracepoint",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(str, names[i]))
+			return (int)i;
+	return -1;
+}
+
+struct session *session_open(const struct session_opts *opts, char *err, size_t errlen)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	size_t attached = 0, value_size;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->opts = *opts;
+	libbpf_verbosity = opts->verbosity;
+	libbpf_set_print(libbpf_print);
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		snprintf(err, errlen, "this kernel has no BTF (/sys/kernel/btf/vmlinux: %s): "
+			 "BPF tracing needs CONFIG_DEBUG_INFO_BTF; 'vqwatch audit' works without it",
+			 strerror(errno));
+		goto fail;
+	}
+	s->ncpus = libbpf_num_possible_cpus();
+	value_size = sizeof(struct vq_traffic);
+	s->percpu = s->ncpus > 0 ? calloc((size_t)s->ncpus, value_size) : NULL;
+	if (!s->percpu) {
+		snprintf(err, errlen, "cannot size per-CPU values: %s",
+			 s->ncpus < 0 ? strerror(-s->ncpus) : "out of memory");
+		goto fail;
+	}
+	probe_hooks(s);
+	for (int id = 0; id < N_OBJECTS; id++)
+		load_object(s, (enum object_id)id);
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		attach_hook(s, i);
+		attached += s->status[i].attached;
+	}
+	if (!attached) {
+		snprintf(err, errlen, "no BPF hook could be loaded (%s); this needs root "
+			 "(CAP_BPF and CAP_PERFMON); 'vqwatch audit' works without BPF",
+			 s->status[N_HOOKS - 1].reason);
+		goto fail;
+	}
+	summarise_mode(s);
+	return s;
+fail:
+	session_close(s);
+	return NULL;
+}
+
+void session_close(struct session *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < N_HOOKS; i++)
+		for (int p = 0; p < MAX_PROGS; p++)
+			bpf_link__destroy(s->hooks[i].links[p]);
+	for (int id = 0; id < N_OBJECTS; id++)
+		destroy_object(s, (enum object_id)id);
+	free(s->percpu);
+	free(s);
+}
+
+const struct vq_hook_status *session_hooks(const struct session *s, size_t *n)
+{
+	*n = N_HOOKS;
+	return s->status;
+}
+
+const char *session_mode_name(const struct session *s)
+{
+	return s->mode_name;
+}
+
+bool session_hook_attached(const struct session *s, const char *hook)
+{
+	for (size_t i = 0; i < N_HOOKS; i++)
+		if (!strcmp(hook_defs[i].name, hook))
+			return s->status[i].attached;
+	return false;
+}
+
+/* ---- reads ---- */
+
+int session_irq_counts(struct session *s, int irq, struct vq_irq_count *sum)
+{
+	const struct vq_irq_count *cpu = s->percpu;
+	__u32 key = (__u32)irq;
+
+	memset(sum, 0, sizeof(*sum));
+	if (!s->irq || irq < 0 ||
+	    bpf_map__lookup_elem(s->irq->maps.irq_counts, &key, sizeof(key), s->percpu,
+				 (size_t)s->ncpus * sizeof(*cpu), 0))
+		return -1;
+	for (int c = 0; c < s->ncpus; c++) {
+		sum->interrupts += cpu[c].interrupts;
+		sum->spurious += cpu[c].spurious;
+		if (cpu[c].dev_id) {
+			sum->dev_id = cpu[c].dev_id;
+			sum->kind = cpu[c].kind;
+		}
+	}
+	return 0;
+}
+
+int session_for_each_irq(struct session *s,
+			 void (*fn)(void *arg, int irq, const struct vq_irq_count *sum), void *arg)
+{
+	if (!s->irq)
+		return -1;
+	for (int irq = 0; irq < VQ_MAX_IRQS; irq++) {
+		struct vq_irq_count sum;
+
+		if (!session_irq_counts(s, irq, &sum) && sum.interrupts)
+			fn(arg, irq, &sum);
+	}
+	return 0;
+}
+
+int session_for_each_device(struct session *s,
+			    void (*fn)(void *arg, uint64_t vdev, const struct vq_dev_seen *seen),
+			    void *arg)
+{
+	__u64 key, *prev = NULL;
+	struct vq_dev_seen seen;
+
+	if (!s->queues)
+		return -1;
+	while (!bpf_map__get_next_key(s->queues->maps.devices, prev, &key, sizeof(key))) {
+		if (!bpf_map__lookup_elem(s->queues->maps.devices, &key, sizeof(key), &seen,
+					  sizeof(seen), 0))
+			fn(arg, key, &seen);
+		prev = &key;
+	}
+	return 0;
+}
+
+int session_for_each_created(struct session *s,
+			     void (*fn)(void *arg, uint64_t vq, const struct vq_created *c),
+			     void *arg)
+{
+	__u64 key, *prev = NULL;
+	struct vq_created c;
+
+	if (!s->queues)
+		return -1;
+	while (!bpf_map__get_next_key(s->queues->maps.created, prev, &key, sizeof(key))) {
+		if (!bpf_map__lookup_elem(s->queues->maps.created, &key, sizeof(key), &c,
+					  sizeof(c), 0))
+			fn(arg, key, &c);
+		prev = &key;
+	}
+	return 0;
+}
+
+int session_queue_traffic(struct session *s, uint64_t vq, struct vq_traffic *sum)
+{
+	const struct vq_traffic *cpu = s->percpu;
+	__u64 key = vq;
+
+	memset(sum, 0, sizeof(*sum));
+	if (!s->traffic ||
+	    bpf_map__lookup_elem(s->traffic->maps.traffic, &key, sizeof(key), s->percpu,
+				 (size_t)s->ncpus * sizeof(*cpu), 0))
+		return -1;
+	for (int c = 0; c < s->ncpus; c++) {
+		sum->kicks += cpu[c].kicks;
+		sum->interrupts += cpu[c].interrupts;
+		sum->spurious += cpu[c].spurious;
+		sum->added += cpu[c].added;
+		sum->completed += cpu[c].completed;
+		sum->out_bytes += cpu[c].out_bytes;
+		sum->in_bytes += cpu[c].in_bytes;
+		sum->posted_in_bytes += cpu[c].posted_in_bytes;
+		sum->lat_count += cpu[c].lat_count;
+		sum->lat_sum_us += cpu[c].lat_sum_us;
+		for (int i = 0; i < VQ_HIST_SLOTS; i++)
+			sum->lat_slots[i] += cpu[c].lat_slots[i];
+	}
+	return 0;
+}
+
+uint64_t session_oldest_token(struct session *s, uint64_t vq)
+{
+	struct vq_token_key key, *prev = NULL;
+	uint64_t oldest = 0, added;
+
+	if (!s->traffic)
+		return 0;
+	while (!bpf_map__get_next_key(s->traffic->maps.tokens, prev, &key, sizeof(key))) {
+		if (key.vq == vq &&
+		    !bpf_map__lookup_elem(s->traffic->maps.tokens, &key, sizeof(key), &added,
+					  sizeof(added), 0) &&
+		    (!oldest || added < oldest))
+			oldest = added;
+		prev = &key;
+	}
+	return oldest;
+}
+
+bool session_can_snapshot(const struct session *s)
+{
+	return s->ring != NULL;
+}
+
+int session_snapshot(struct session *s, uint64_t vq, uint64_t vdev, unsigned int skip,
+		     struct vq_snap *out)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, run);
+
+	if (!s->ring)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->dev.vq = vq;
+	out->dev.vdev = vdev;
+	out->dev.skip = skip;
+	/* the context is copied back into ctx_in (syscall programs refuse
+	 * ctx_out) */
+	run.ctx_in = &out->dev;
+	run.ctx_size_in = sizeof(out->dev);
+	if (bpf_prog_test_run_opts(bpf_program__fd(s->ring->progs.vq_snapshot), &run) ||
+	    run.retval != 0)
+		return -1;
+	memcpy(out->queues, s->ring->bss->snap_queues, sizeof(out->queues));
+	return 0;
+}
+
+void session_trigger_discovery(const char *root)
+{
+	char pattern[4096], buf[4096];
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern), "%s/sys/bus/virtio/devices/virtio*/uevent", root);
+	if (glob(pattern, 0, NULL, &g))
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		FILE *f = fopen(g.gl_pathv[i], "r");
+
+		if (!f)
+			continue;
+		while (fread(buf, 1, sizeof(buf), f) > 0)
+			;
+		fclose(f);
+	}
+	globfree(&g);
+}
+
+uint64_t session_events_lost(struct session *s)
+{
+	struct bpf_map *maps[] = {
+		s->queues ? s->queues->maps.lost : NULL,
+		s->traffic ? s->traffic->maps.lost : NULL,
+	};
+	uint64_t total = s->irq ? s->irq->bss->irq_drops : 0;
+	const __u64 *cpu = s->percpu;
+
+	for (size_t m = 0; m < sizeof(maps) / sizeof(maps[0]); m++)
+		for (__u32 k = 0; maps[m] && k < VQ_LOSS_KINDS; k++)
+			if (!bpf_map__lookup_elem(maps[m], &k, sizeof(k), s->percpu,
+						  (size_t)s->ncpus * sizeof(__u64), 0))
+				for (int c = 0; c < s->ncpus; c++)
+					total += cpu[c];
+	return total;
+}
 
 uint64_t kallsyms_lookup(const char *path, const char *name)
 {
@@ -56,112 +897,4 @@ uint64_t kallsyms_lookup(const char *path, const char *name)
 	}
 	fclose(f);
 	return found;
-}
-
-static int libbpf_verbosity;
-
-/* libbpf's own messages only with -v (debug with -vv): ours say it in one line. */
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (!libbpf_verbosity || (level == LIBBPF_DEBUG && libbpf_verbosity < 2))
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-struct session *session_open(int verbosity, char *err, size_t errlen)
-{
-	struct session *s = calloc(1, sizeof(*s));
-	uint64_t vring_interrupt;
-	size_t attached = 0;
-	int ret;
-
-	if (!s) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	libbpf_verbosity = verbosity;
-	libbpf_set_print(libbpf_print);
-	for (size_t i = 0; i < N_HOOKS; i++)
-		s->status[i].hook = hooks[i].name;
-	s->ncpus = libbpf_num_possible_cpus();
-	s->per_cpu = s->ncpus > 0 ? calloc((size_t)s->ncpus, sizeof(*s->per_cpu)) : NULL;
-	if (!s->per_cpu) {
-		snprintf(err, errlen, "cannot size per-CPU values: %s",
-			 s->ncpus < 0 ? strerror(-s->ncpus) : "out of memory");
-		goto fail;
-	}
-	vring_interrupt = kallsyms_lookup("/proc/kallsyms", "vring_interrupt");
-	if (!vring_interrupt) {
-		snprintf(err, errlen, "vring_interrupt not found in /proc/kallsyms (run as root; "
-			 "is virtio_ring loaded?)");
-		goto fail;
-	}
-	s->skel = irq_bpf__open();
-	if (!s->skel) {
-		snprintf(err, errlen, "open BPF object: %s", strerror(errno));
-		goto fail;
-	}
-	s->skel->rodata->targ_vring_interrupt = vring_interrupt;
-	ret = irq_bpf__load(s->skel);
-	if (ret) {
-		snprintf(err, errlen, "load BPF programs: %s (needs CAP_BPF and CAP_PERFMON, "
-			 "and kernel BTF)", strerror(-ret));
-		goto fail;
-	}
-	for (size_t i = 0; i < N_HOOKS; i++) {
-		s->links[i] = bpf_program__attach(hooks[i].prog(s->skel));
-		if (!s->links[i]) {
-			snprintf(s->status[i].reason, sizeof(s->status[i].reason), "attach: %s",
-				 strerror(errno));
-			continue;
-		}
-		s->status[i].attached = true;
-		attached++;
-	}
-	if (!attached) {
-		snprintf(err, errlen, "no hook attached: %s", s->status[0].reason);
-		goto fail;
-	}
-	return s;
-fail:
-	session_close(s);
-	return NULL;
-}
-
-void session_close(struct session *s)
-{
-	if (!s)
-		return;
-	for (size_t i = 0; i < N_HOOKS; i++)
-		bpf_link__destroy(s->links[i]);
-	irq_bpf__destroy(s->skel);
-	free(s->per_cpu);
-	free(s);
-}
-
-const struct vq_hook_status *session_hooks(const struct session *s, size_t *n)
-{
-	*n = N_HOOKS;
-	return s->status;
-}
-
-int session_irq_counts(struct session *s, int irq, uint64_t *interrupts, uint64_t *spurious)
-{
-	__u32 key = (__u32)irq;
-
-	*interrupts = *spurious = 0;
-	if (irq < 0 || irq >= VQ_MAX_IRQS ||
-	    bpf_map__lookup_elem(s->skel->maps.irq_counts, &key, sizeof(key), s->per_cpu,
-				 (size_t)s->ncpus * sizeof(*s->per_cpu), 0))
-		return -1;
-	for (int cpu = 0; cpu < s->ncpus; cpu++) {
-		*interrupts += s->per_cpu[cpu].interrupts;
-		*spurious += s->per_cpu[cpu].spurious;
-	}
-	return 0;
-}
-
-uint64_t session_events_lost(const struct session *s)
-{
-	return s->skel->bss->irq_drops;
 }

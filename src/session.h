@@ -1,32 +1,97 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The BPF session: a table of hooks, each probed, loaded and attached on its
- * own, so that one hook this kernel refuses never takes the others down;
- * then the maps are read into the model.
+ * The BPF session: a table of hooks walked through fixed phases
+ *   probe   is the function here (kallsyms), with BTF, within the trampoline's
+ *           argument limit?  are kprobes built in?
+ *   choose  the candidate modes per hook (forced by --mode, or fentry ->
+ *           kprobe -> tracepoint); autoload exactly those programs
+ *   load    one object per concern; a program this kernel refuses is
+ *           switched off and the object loaded again without it
+ *   attach  per hook, the first candidate mode that attaches
+ * Every hook ends attached (with its mode) or skipped (with its reason).
+ * Then the maps are read on demand: nothing here knows the report model.
  */
 #ifndef VQWATCH_SESSION_H
 #define VQWATCH_SESSION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "report.h"
+#include <linux/types.h>	/* __u64 in the shared headers */
+#include "model.h"
+#include "vqwatch_irq.h"
+#include "vqwatch_queue.h"
+
+enum session_mode {
+	SESSION_AUTO,
+	SESSION_FENTRY,
+	SESSION_KPROBE,
+	SESSION_TRACEPOINT,
+};
+
+/* "auto", "fentry", ... -> mode; -1 if unknown. */
+int session_mode_parse(const char *s);
+
+struct session_opts {
+	enum session_mode mode;
+	int verbosity;		/* 1: libbpf's warnings, 2: its debug output */
+};
 
 struct session;
 
 /*
- * Open, load and attach; verbosity 1 shows libbpf's messages, 2 its debug.
- * Open, load and attach.  Returns NULL with one line in err when nothing
- * could attach (no BPF privileges, no BTF, no vring_interrupt symbol);
- * otherwise hooks that failed are listed by session_hooks() with reasons.
+ * Probe, load and attach.  Returns NULL with one line in err when nothing
+ * could attach (no BPF privileges, no BTF); otherwise hooks that could not
+ * attach are listed by session_hooks() with their reasons.
  */
-struct session *session_open(int verbosity, char *err, size_t errlen);
+struct session *session_open(const struct session_opts *opts, char *err, size_t errlen);
 void session_close(struct session *s);
 const struct vq_hook_status *session_hooks(const struct session *s, size_t *n);
+/* The attach mode in one word: "fentry", "kprobe", "tracepoint", or
+ * "fentry+kprobe" when hooks attached in both. */
+const char *session_mode_name(const struct session *s);
+/* Whether the hook (by name, e.g. "vp_notify") is attached. */
+bool session_hook_attached(const struct session *s, const char *hook);
 
-/* Interrupt counters of one irq, summed over CPUs.  -1 if unreadable. */
-int session_irq_counts(struct session *s, int irq, uint64_t *interrupts, uint64_t *spurious);
-/* Events the BPF side could not record (irq beyond the map). */
-uint64_t session_events_lost(const struct session *s);
+/* Interrupt counters of one irq, summed over CPUs; -1 if unreadable. */
+int session_irq_counts(struct session *s, int irq, struct vq_irq_count *sum);
+/* Calls fn for every irq a virtio handler ran on (interrupts > 0). */
+int session_for_each_irq(struct session *s,
+			 void (*fn)(void *arg, int irq, const struct vq_irq_count *sum), void *arg);
+
+/* Devices seen by the discovery hooks (struct virtio_device address). */
+int session_for_each_device(struct session *s,
+			    void (*fn)(void *arg, uint64_t vdev, const struct vq_dev_seen *seen),
+			    void *arg);
+/* Queues seen at creation or deletion. */
+int session_for_each_created(struct session *s,
+			     void (*fn)(void *arg, uint64_t vq, const struct vq_created *c),
+			     void *arg);
+/* Traffic of one queue, summed over CPUs; -1 when the queue has none. */
+int session_queue_traffic(struct session *s, uint64_t vq, struct vq_traffic *sum);
+/* The oldest add time (ns, CLOCK_MONOTONIC) of a buffer still in flight on
+ * vq, 0 when none is known. */
+uint64_t session_oldest_token(struct session *s, uint64_t vq);
+
+/* What the ring program returns: the device, and queues[0..dev.n_queues). */
+struct vq_snap {
+	struct vq_snap_ctx dev;
+	struct vq_snap_queue queues[VQ_SNAP_QUEUES];
+};
+
+/* Run the ring program: describe the device of `vq` (or `vdev`) and its
+ * queues from position skip.  -1 when the ring program is not loaded or the
+ * address no longer reads as a device. */
+int session_snapshot(struct session *s, uint64_t vq, uint64_t vdev, unsigned int skip,
+		     struct vq_snap *out);
+bool session_can_snapshot(const struct session *s);
+
+/* Read every /sys/bus/virtio/devices/N/uevent so that the virtio_uevent
+ * hook sees devices that probed before the session. */
+void session_trigger_discovery(const char *root);
+
+/* Every record the BPF side could not keep, summed over kinds and CPUs. */
+uint64_t session_events_lost(struct session *s);
 
 /* Address of a kernel symbol from /proc/kallsyms, 0 if absent or hidden. */
 uint64_t kallsyms_lookup(const char *path, const char *name);

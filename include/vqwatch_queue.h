@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by bpf/{queues,traffic,ring}.bpf.c and src/session.c: what the
+ * kernel side records per virtqueue and per virtio device.  Queues are keyed
+ * by their struct virtqueue address, devices by their struct virtio_device
+ * address: identities the hooks are handed for free, joined in user space.
+ * Fixed-size types only, no holes.
+ */
+#ifndef VQWATCH_QUEUE_H
+#define VQWATCH_QUEUE_H
+
+#include "vqwatch_hist.h"
+
+#define VQ_NAME_LEN	32	/* vq->name, cut (Linux names are short) */
+/* Queues and devices tracked; beyond it, events are counted as lost. */
+#define VQ_MAX_QUEUES	4096
+#define VQ_MAX_DEVICES	256
+/* Buffers in flight whose add time is kept for latency; beyond it lost. */
+#define VQ_MAX_TOKENS	65536
+/* find_vqs slots walked, queues listed per snapshot call. */
+#define VQ_MAX_SLOTS	64
+#define VQ_SNAP_QUEUES	64
+/* sg entries summed per buffer for byte counts; longer lists: counted short
+ * and the overrun counted in lost_bytes_sg. */
+#define VQ_MAX_SG	24
+#define VQ_MAX_SG_CHAINS 4
+
+/* Per device: features seen at probe.  Keyed by struct virtio_device *. */
+struct vq_dev_seen {
+	__u64 offered[2];	/* the transport's get_features at probe */
+	__u64 negotiated[2];	/* vdev->features when virtio_features_ok ran */
+	__u32 flags;		/* VQ_SEEN_* */
+	__s32 dev_index;	/* N of virtioN, -1 until known */
+};
+
+#define VQ_SEEN_OFFERED		(1u << 0)
+#define VQ_SEEN_NEGOTIATED	(1u << 1)
+#define VQ_SEEN_FIND_VQS	(1u << 2)
+#define VQ_SEEN_REMOVED		(1u << 3)	/* its queues were deleted */
+
+/* Per queue, cold: learned at creation (find_vqs) or deletion. */
+struct vq_created {
+	__u64 vdev;		/* struct virtio_device * */
+	__s32 slot;		/* position in the driver's find_vqs request */
+	__u32 flags;		/* VQ_CREATED_* */
+};
+
+#define VQ_CREATED_AT_PROBE	(1u << 0)
+#define VQ_CREATED_DELETED	(1u << 1)
+
+/* Per queue, per CPU: the hot counters.  Summed in user space. */
+struct vq_traffic {
+	__u64 kicks;
+	__u64 interrupts;	/* vring_interrupt runs */
+	__u64 spurious;		/* ... that found nothing used (IRQ_NONE) */
+	__u64 added;		/* buffers added (successfully) */
+	__u64 completed;	/* buffers returned by virtqueue_get_buf* */
+	__u64 out_bytes;	/* driver -> device: sum of out sg lengths */
+	__u64 in_bytes;		/* device -> driver: used length */
+	__u64 posted_in_bytes;	/* room offered by add_inbuf*: sg lengths */
+	__u64 lat_count;	/* completions with a known add time */
+	__u64 lat_sum_us;
+	__u64 lat_slots[VQ_HIST_SLOTS];
+};
+
+_Static_assert(sizeof(struct vq_traffic) == (10 + VQ_HIST_SLOTS) * 8, "vq_traffic layout");
+
+struct vq_token_key {
+	__u64 vq;
+	__u64 token;
+};
+
+/* Losses, per CPU, indexed by enum vq_loss. */
+enum vq_loss {
+	VQ_LOST_QUEUE_MAP,	/* a queue beyond VQ_MAX_QUEUES */
+	VQ_LOST_TOKEN_MAP,	/* a buffer beyond VQ_MAX_TOKENS: no latency */
+	VQ_LOST_SG,		/* a buffer longer than VQ_MAX_SG: bytes short */
+	VQ_LOST_STASH,		/* kretprobe found no entry state */
+	VQ_LOST_DEVICE_MAP,	/* a device beyond VQ_MAX_DEVICES */
+	VQ_LOSS_KINDS,
+};
+
+/*
+ * The ring program (a BPF_PROG_TYPE_SYSCALL run on demand): given a queue
+ * or a device in its context, it describes the device in the context and up
+ * to VQ_SNAP_QUEUES of its queues, from queue position `skip`, in its
+ * global array snap_queues (the verifier refuses variable offsets into a
+ * context).
+ */
+struct vq_snap_queue {
+	__u64 vq;		/* struct virtqueue * */
+	__u32 index;
+	__u32 num;		/* ring size */
+	__u32 num_free;
+	__u16 used_idx;		/* the device's used->idx */
+	__u16 avail_idx;	/* the driver's avail_idx_shadow */
+	__u16 last_used_idx;	/* what the driver consumed */
+	__u8 packed;		/* packed ring: the idx fields are 0 */
+	__u8 pad;
+	__u32 pad2;
+	char name[VQ_NAME_LEN];
+};
+
+_Static_assert(sizeof(struct vq_snap_queue) == 64, "vq_snap_queue layout");
+
+struct vq_snap_ctx {
+	/* in */
+	__u64 vq;		/* a queue of the device, or 0 */
+	__u64 vdev;		/* or the device itself */
+	__u32 skip;
+	/* out */
+	__s32 dev_index;
+	__u32 device_id;
+	__u32 n_queues;		/* filled in queues[] */
+	__u32 more;		/* 1 when the device has more queues */
+	__u32 pad;
+	__u64 features[2];
+	__u64 vdev_out;
+};
+
+#endif

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The BPF source (bpf_source.h).  Identities come from three places:
+ * the discovery hooks (virtio_uevent, find_vqs: device and queue
+ * addresses), and the irq program (a vector's dev_id is a queue or a
+ * device).  For each device the ring program then lists its queues with
+ * names, sizes and ring indexes.  Counters come from the traffic map where
+ * its hooks are attached, else from sampled ring indexes, else null.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "bpf_source.h"
+#include "layout.h"
+#include "strbuf.h"
+
+struct tracked_device {
+	uint64_t vdev;
+	int dev_index;		/* -1 until read */
+	unsigned int device_id;
+	uint64_t features[2];	/* negotiated, as the ring program read them */
+	bool snapped;		/* read at least once */
+	bool gone;		/* its sysfs directory disappeared */
+	struct vq_dev_seen seen;	/* from the discovery hooks */
+	bool seen_known;
+};
+
+struct tracked_queue {
+	uint64_t vq, vdev;
+	bool named;		/* read by the ring program at least once */
+	unsigned int index, num;
+	char name[VQ_NAME_LEN];
+	int slot;		/* driver's find_vqs slot, -1 unknown */
+	bool deleted;
+	int irq;		/* its own vector, -1 */
+	/* ring sampling (split rings) */
+	bool ring_known;
+	uint16_t last_used;
+	uint64_t ring_completed;
+	unsigned int inflight;
+	uint64_t last_change_ns;	/* used idx moved, or nothing in flight */
+};
+
+struct bpf_source {
+	struct session *s;
+	const char *root;
+	struct tracked_device *devs;
+	size_t n_devs;
+	struct tracked_queue *queues;
+	size_t n_queues;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+struct bpf_source *bpf_source_new(struct session *s, const char *root)
+{
+	struct bpf_source *src = calloc(1, sizeof(*src));
+
+	if (src) {
+		src->s = s;
+		src->root = root;
+	}
+	return src;
+}
+
+void bpf_source_free(struct bpf_source *src)
+{
+	if (!src)
+		return;
+	free(src->devs);
+	free(src->queues);
+	free(src);
+}
+
+static struct tracked_device *device_for(struct bpf_source *src, uint64_t vdev)
+{
+	struct tracked_device *grown;
+
+	for (size_t i = 0; i < src->n_devs; i++)
+		if (src->devs[i].vdev == vdev)
+			return &src->devs[i];
+	grown = realloc(src->devs, (src->n_devs + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	src->devs = grown;
+	memset(&grown[src->n_devs], 0, sizeof(*grown));
+	grown[src->n_devs].vdev = vdev;
+	grown[src->n_devs].dev_index = -1;
+	return &grown[src->n_devs++];
+}
+
+static struct tracked_queue *queue_for(struct bpf_source *src, uint64_t vq)
+{
+	struct tracked_queue *grown;
+
+	for (size_t i = 0; i < src->n_queues; i++)
+		if (src->queues[i].vq == vq)
+			return &src->queues[i];
+	grown = realloc(src->queues, (src->n_queues + 1) * sizeof(*grown));
+	if (!grown)
+		return NULL;
+	src->queues = grown;
+	memset(&grown[src->n_queues], 0, sizeof(*grown));
+	grown[src->n_queues].vq = vq;
+	grown[src->n_queues].slot = -1;
+	grown[src->n_queues].irq = -1;
+	return &grown[src->n_queues++];
+}
+
+static void on_device(void *arg, uint64_t vdev, const struct vq_dev_seen *seen)
+{
+	struct tracked_device *d = device_for(arg, vdev);
+
+	if (d) {
+		d->seen = *seen;
+		d->seen_known = true;
+	}
+}
+
+static void on_created(void *arg, uint64_t vq, const struct vq_created *c)
+{
+	struct bpf_source *src = arg;
+	struct tracked_queue *q = queue_for(src, vq);
+
+	if (!q)
+		return;
+	if (c->flags & VQ_CREATED_AT_PROBE)
+		q->slot = c->slot;
+	q->deleted = c->flags & VQ_CREATED_DELETED;
+	if (c->vdev) {
+		q->vdev = c->vdev;
+		device_for(src, c->vdev);
+	}
+}
+
+static void on_irq(void *arg, int irq, const struct vq_irq_count *sum)
+{
+	struct bpf_source *src = arg;
+
+	if (sum->kind == VQ_DEV_QUEUE) {
+		struct tracked_queue *q = queue_for(src, sum->dev_id);
+
+		if (q)
+			q->irq = irq;
+	} else if (sum->kind == VQ_DEV_DEVICE) {
+		device_for(src, sum->dev_id);
+	}
+}
+
+static void sample_ring(struct tracked_queue *q, const struct vq_snap_queue *sq, uint64_t now)
+{
+	if (sq->packed) {	/* no split indexes to read */
+		q->ring_known = false;
+		return;
+	}
+	if (!q->ring_known) {
+		q->ring_known = true;
+		q->last_change_ns = now;
+	} else {
+		uint16_t delta = (uint16_t)(sq->used_idx - q->last_used);
+
+		q->ring_completed += delta;
+		if (delta)
+			q->last_change_ns = now;
+	}
+	q->last_used = sq->used_idx;
+	q->inflight = (uint16_t)(sq->avail_idx - sq->used_idx);
+	if (!q->inflight)
+		q->last_change_ns = now;
+}
+
+static bool sysfs_present(const struct bpf_source *src, int dev_index)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/sys/bus/virtio/devices/virtio%d", src->root, dev_index);
+	return access(path, F_OK) == 0;
+}
+
+/* Read one device and its queues through the ring program. */
+static void snapshot_device(struct bpf_source *src, struct tracked_device *d, uint64_t now)
+{
+	struct vq_snap *snap = malloc(sizeof(*snap));
+	unsigned int skip = 0;
+
+	if (!snap)
+		return;
+	do {
+		if (session_snapshot(src->s, 0, d->vdev, skip, snap))
+			break;
+		d->dev_index = snap->dev.dev_index;
+		d->device_id = snap->dev.device_id;
+		d->features[0] = snap->dev.features[0];
+		d->features[1] = snap->dev.features[1];
+		d->snapped = true;
+		for (unsigned int i = 0; i < snap->dev.n_queues && i < VQ_SNAP_QUEUES; i++) {
+			const struct vq_snap_queue *sq = &snap->queues[i];
+			struct tracked_queue *q = queue_for(src, sq->vq);
+
+			if (!q)
+				break;
+			q->vdev = d->vdev;
+			q->named = true;
+			q->index = sq->index;
+			q->num = sq->num;
+			memcpy(q->name, sq->name, sizeof(q->name));
+			q->name[sizeof(q->name) - 1] = '\0';
+			sample_ring(q, sq, now);
+		}
+		skip += snap->dev.n_queues;
+	} while (snap->dev.more && snap->dev.n_queues);
+	free(snap);
+}
+
+void bpf_source_sample(struct bpf_source *src)
+{
+	uint64_t now = now_ns();
+	struct vq_snap *snap;
+
+	session_for_each_device(src->s, on_device, src);
+	session_for_each_created(src->s, on_created, src);
+	session_for_each_irq(src->s, on_irq, src);
+	if (!session_can_snapshot(src->s))
+		return;
+	/* queues known only by address (from an interrupt): find their device */
+	snap = malloc(sizeof(*snap));
+	for (size_t i = 0; snap && i < src->n_queues; i++)
+		if (!src->queues[i].vdev && !session_snapshot(src->s, src->queues[i].vq, 0, 0, snap)) {
+			src->queues[i].vdev = snap->dev.vdev_out;
+			device_for(src, snap->dev.vdev_out);
+		}
+	free(snap);
+	for (size_t i = 0; i < src->n_devs; i++) {
+		struct tracked_device *d = &src->devs[i];
+
+		if (d->gone)
+			continue;
+		/* a device that left sysfs is freed memory now: never read it again */
+		if (d->dev_index >= 0 && !sysfs_present(src, d->dev_index)) {
+			d->gone = true;
+			continue;
+		}
+		snapshot_device(src, d, now);
+	}
+}
+
+/* ---- into the model ---- */
+
+static struct vq_device *report_device(struct vq_report *r, int dev_index)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "virtio%d", dev_index);
+	for (size_t i = 0; i < r->n_devices; i++)
+		if (!strcmp(r->devices[i].name, name))
+			return &r->devices[i];
+	return NULL;
+}
+
+static void set(struct vq_counter *c, uint64_t v)
+{
+	c->known = true;
+	c->value = v;
+}
+
+static int by_index(const void *a, const void *b)
+{
+	const struct vq_queue *x = a, *y = b;
+
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+static bool any_attached(const struct session *s, const char *const *hooks)
+{
+	for (; *hooks; hooks++)
+		if (session_hook_attached(s, *hooks))
+			return true;
+	return false;
+}
+
+static bool all_attached(const struct session *s, const char *const *hooks)
+{
+	for (; *hooks; hooks++)
+		if (!session_hook_attached(s, *hooks))
+			return false;
+	return true;
+}
+
+static const char *const notify_hooks[] = { "vp_notify", "vm_notify", NULL };
+static const char *const add_hooks[] = { "virtqueue_add_outbuf", "virtqueue_add_inbuf",
+	"virtqueue_add_inbuf_ctx", "virtqueue_add_sgs", NULL };
+static const char *const get_buf_hooks[] = { "virtqueue_get_buf", "virtqueue_get_buf_ctx", NULL };
+static const char *const irq_hooks[] = { "vring_interrupt", NULL };
+static const char *const irq_tp_hooks[] = { "tp_btf/irq_handler_entry",
+	"tp_btf/irq_handler_exit", NULL };
+
+static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
+			  struct vq_queue *q, uint64_t now)
+{
+	struct session *s = src->s;
+	bool adds = all_attached(s, add_hooks), gets = all_attached(s, get_buf_hooks);
+	struct vq_traffic tr;
+
+	session_queue_traffic(s, t->vq, &tr);	/* zeros when never touched */
+	if (any_attached(s, notify_hooks))
+		set(&q->kicks, tr.kicks);
+	if (any_attached(s, irq_hooks)) {
+		set(&q->interrupts, tr.interrupts);
+		set(&q->spurious_interrupts, tr.spurious);
+	} else if (t->irq >= 0 && all_attached(s, irq_tp_hooks)) {
+		struct vq_irq_count ic;
+
+		if (!session_irq_counts(s, t->irq, &ic)) {
+			set(&q->interrupts, ic.interrupts);
+			set(&q->spurious_interrupts, ic.spurious);
+		}
+	}
+	if (adds) {
+		set(&q->buffers_added, tr.added);
+		set(&q->out_bytes, tr.out_bytes);
+	}
+	if (gets) {
+		set(&q->buffers_completed, tr.completed);
+		set(&q->in_bytes, tr.in_bytes);
+	} else if (t->ring_known) {
+		set(&q->buffers_completed, t->ring_completed);
+	}
+	if (adds && gets) {
+		q->latency.known = true;
+		q->latency.count = tr.lat_count;
+		q->latency.sum_us = tr.lat_sum_us;
+		memcpy(q->latency.slots, tr.lat_slots, sizeof(q->latency.slots));
+	}
+	if (t->ring_known && !t->deleted) {
+		set(&q->inflight, t->inflight);
+		set(&q->oldest_inflight_ms, t->inflight ? (now - t->last_change_ns) / 1000000 : 0);
+		if (t->inflight && adds) {
+			uint64_t oldest = session_oldest_token(s, t->vq);
+
+			if (oldest && oldest < now)
+				set(&q->oldest_inflight_ms, (now - oldest) / 1000000);
+		}
+	}
+}
+
+/* Queues that sysfs named by their interrupt vector, with no trace of
+ * their own (no interrupt during the trace, no discovery hook): their
+ * vector's counts from the irq program. */
+static void vector_counters(struct bpf_source *src, struct vq_device *d)
+{
+	for (size_t i = 0; i < d->n_queues; i++) {
+		struct vq_queue *q = &d->queues[i];
+		struct vq_irq_count ic;
+
+		if (q->irq >= 0 && all_attached(src->s, irq_tp_hooks) &&
+		    !session_irq_counts(src->s, q->irq, &ic)) {
+			set(&q->interrupts, ic.interrupts);
+			set(&q->spurious_interrupts, ic.spurious);
+		}
+	}
+}
+
+/* Balloon activity from its queues' traffic: the driver sends 4-byte page
+ * frame numbers (VIRTIO_BALLOON_PFN_SHIFT 12) on inflate and deflate, free
+ * page reports as inbufs on reporting_vq, and the device returns the stats
+ * buffer each time it asks for statistics. */
+static void fill_balloon(struct vq_device *d)
+{
+	struct vq_balloon *b = &d->balloon;
+	const struct vq_counter *added = NULL;
+
+	for (size_t i = 0; i < d->n_queues; i++) {
+		const struct vq_queue *q = &d->queues[i];
+
+		if (!strcmp(q->role, "inflateq") && q->out_bytes.known)
+			set(&b->inflate_pages, q->out_bytes.value / 4);
+		else if (!strcmp(q->role, "deflateq") && q->out_bytes.known)
+			set(&b->deflate_pages, q->out_bytes.value / 4);
+		else if (!strcmp(q->role, "statsq") && q->buffers_completed.known)
+			set(&b->stats_requests, q->buffers_completed.value);
+		if (q->buffers_added.known)
+			added = &q->buffers_added;
+	}
+	for (size_t i = 0; i < d->n_queues; i++)
+		if (!strcmp(d->queues[i].role, "reporting_vq"))
+			added = NULL;
+	if (added) {	/* add hooks ran, and no reporting queue: none reported */
+		set(&b->free_page_reports, 0);
+		set(&b->reported_bytes, 0);
+	}
+}
+
+/* Role, spec and offered-dense indexes by the driver's queue names, with
+ * the multi-queue count that accounts for every name. */
+static int apply_layout(struct vq_device *d)
+{
+	struct layout_input in = {
+		.type = d->type, .offered = d->offered, .negotiated = d->negotiated,
+		.offered_known = d->offered_known,
+	};
+	struct layout l = { 0 };
+
+	if (!d->type || !d->type->groups)
+		return 0;
+	for (unsigned int n = 1; n <= (d->n_queues > 1 ? d->n_queues : 1); n++) {
+		bool all = true;
+
+		in.queues = n;
+		layout_free(&l);
+		if (layout_compute(&in, &l))
+			return -1;
+		for (size_t i = 0; i < d->n_queues && all; i++)
+			all = layout_find_name(&l, d->queues[i].name) != NULL;
+		if (all)
+			break;
+	}
+	for (size_t i = 0; i < d->n_queues; i++) {
+		struct vq_queue *q = &d->queues[i];
+		const struct layout_queue *lq = layout_find_name(&l, q->name);
+
+		if (!lq)
+			continue;
+		strbuf_copy(q->role, sizeof(q->role), lq->role);
+		q->spec_index = lq->index[RULE_SPEC];
+		q->offered_dense_index = lq->index[RULE_OFFERED_DENSE];
+	}
+	d->queue_count_assumed = false;
+	layout_free(&l);
+	return 0;
+}
+
+static int fill_device(struct bpf_source *src, struct vq_report *r, struct tracked_device *t,
+		       uint64_t now)
+{
+	struct vq_device *d = report_device(r, t->dev_index);
+	struct vq_queue *old = NULL;
+	size_t n_old = 0;
+
+	if (!d) {	/* gone before sysfs was read, or appeared since */
+		d = report_add_device(r);
+		if (!d)
+			return -1;
+		snprintf(d->name, sizeof(d->name), "virtio%d", t->dev_index);
+		d->type_id = t->device_id;
+		d->type = virtio_type_by_id(t->device_id);
+		strbuf_copy(d->transport, sizeof(d->transport), "unknown");
+		d->negotiated.word[0] = t->features[0];
+		d->negotiated.word[1] = t->features[1];
+		d->negotiated_known = t->snapped;
+		d->note = "no longer in sysfs: what was seen before it left";
+	}
+	d->index = t->dev_index;
+	d->removed = t->gone;
+	if (t->seen_known && (t->seen.flags & VQ_SEEN_OFFERED)) {
+		d->offered.word[0] = t->seen.offered[0];
+		d->offered.word[1] = t->seen.offered[1];
+		d->offered_known = true;
+		d->offered_source = "probe";
+	} else if (!d->offered_known) {
+		d->offered_note = "the driver probed before vqwatch attached, so its feature "
+				  "offer was not seen; 'vqwatch trace --rebind DEVICE' (disruptive) "
+				  "captures it";
+	}
+
+	/* the traced queues replace what sysfs derived; live ones only,
+	 * unless the whole device is gone */
+	old = d->queues;
+	n_old = d->n_queues;
+	d->queues = NULL;
+	d->n_queues = 0;
+	for (size_t i = 0; i < src->n_queues; i++) {
+		const struct tracked_queue *tq = &src->queues[i];
+		struct vq_queue *q;
+
+		if (tq->vdev != t->vdev || !tq->named || (tq->deleted && !t->gone))
+			continue;
+		q = device_add_queue(d);
+		if (!q)
+			goto enomem;
+		q->index = (int)tq->index;
+		strbuf_copy(q->name, sizeof(q->name), tq->name);
+		q->source = SOURCE_TRACED;
+		q->size = (int)tq->num;
+		q->driver_slot = tq->slot;
+		q->irq = tq->irq;
+		for (size_t k = 0; k < n_old; k++)	/* a vector sysfs named */
+			if (q->irq < 0 && !strcmp(old[k].name, q->name))
+				q->irq = old[k].irq;
+		fill_counters(src, tq, q, now);
+	}
+	if (!d->n_queues) {	/* nothing traced: keep what sysfs had */
+		free(d->queues);
+		d->queues = old;
+		d->n_queues = n_old;
+		vector_counters(src, d);
+		return 0;
+	}
+	free(old);
+	qsort(d->queues, d->n_queues, sizeof(*d->queues), by_index);
+	if (apply_layout(d))
+		return -1;
+	if (d->type_id == VQ_ID_BALLOON)
+		fill_balloon(d);
+	return 0;
+enomem:
+	free(old);
+	return -1;
+}
+
+int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
+{
+	uint64_t now = now_ns();
+	size_t n_hooks;
+
+	r->hooks = session_hooks(src->s, &n_hooks);
+	r->n_hooks = n_hooks;
+	r->mode = session_mode_name(src->s);
+	r->events_lost = session_events_lost(src->s);
+	r->events_lost_known = true;
+	for (size_t i = 0; i < src->n_devs; i++) {
+		struct tracked_device *t = &src->devs[i];
+
+		if (t->dev_index < 0)
+			continue;
+		if (fill_device(src, r, t, now))
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vqwatch trace: a one-shot session.
+ *   open (probe, load, attach) -> discover (read each device's uevent)
+ *   -> collect (sample rings every second, print deltas at --interval)
+ *   -> report (sysfs + BPF -> model -> findings -> text/JSON)
+ * Ctrl-C or SIGTERM ends the collection early; the report still prints.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "bpf_source.h"
+#include "cmd.h"
+#include "findings.h"
+#include "report.h"
+#include "session.h"
+#include "sysfs.h"
+
+#define CMD "trace"
+#define MAX_FILTERS 32
+/* Ring indexes are 16 bits: sample well before 65536 completions. */
+#define SAMPLE_MS 1000
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+void help_trace(void)
+{
+	printf("usage: vqwatch trace [--duration D] [--interval D] [--device virtioN]...\n"
+	       "                     [--type TYPE]... [--mode MODE] [--stall-threshold D]\n"
+	       "                     [--json] [--fail-on SEVERITY]\n\n"
+	       "Attaches BPF programs to the virtio core and transports, collects for a\n"
+	       "while, then reports every device and queue: layout (names, driver slots,\n"
+	       "sizes), offered and negotiated features, kicks, interrupts, buffers and\n"
+	       "bytes, in-flight buffers, latency histograms, balloon activity, and\n"
+	       "findings.  Needs root (CAP_BPF, CAP_PERFMON) and kernel BTF.\n\n"
+	       "  --duration D         how long to collect (default 10s; 500ms, 2m, ...)\n"
+	       "  --interval D         also print running deltas every D\n"
+	       "  --device virtioN     only this device (repeatable)\n"
+	       "  --type TYPE          only devices of this type (repeatable)\n"
+	       "  --mode MODE          auto (default: per hook fentry, else kprobe, else\n"
+	       "                       tracepoint), or force fentry, kprobe or tracepoint\n"
+	       "                       for every hook that has a choice\n"
+	       "  --stall-threshold D  queue-stalled after D with no completion (default 5s)\n"
+	       "  --json               SPEC.md JSON instead of text\n"
+	       "  --fail-on SEV        exit 3 when a finding is at least SEV\n\n"
+	       "Counters a mode cannot see are null (JSON) or '-' (text): tracepoint mode\n"
+	       "sees per-vector interrupts and ring state, not kicks or bytes.\n"
+	       "Ctrl-C ends early and still prints the report.\n");
+}
+
+/* "10s", "500ms", "2m", "1h", or plain seconds -> milliseconds. */
+static int parse_duration(const char *option, const char *arg, uint64_t *ms)
+{
+	static const struct { const char *suffix; double scale; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "", 1000 },
+	};
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || v < 0 || v > 1e9)
+		goto bad;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].suffix)) {
+			*ms = (uint64_t)(v * units[i].scale);
+			return 0;
+		}
+bad:
+	p_err(CMD, "%s '%s': expected a duration such as 10s, 500ms or 2m", option, arg);
+	return -1;
+}
+
+struct filters {
+	const char *devices[MAX_FILTERS];
+	size_t n_devices;
+	const struct vq_device_type *types[MAX_FILTERS];
+	size_t n_types;
+};
+
+static bool wanted(const struct filters *f, const struct vq_device *d)
+{
+	bool dev_ok = !f->n_devices, type_ok = !f->n_types;
+
+	for (size_t i = 0; i < f->n_devices; i++)
+		dev_ok |= !strcmp(f->devices[i], d->name);
+	for (size_t i = 0; i < f->n_types; i++)
+		type_ok |= d->type == f->types[i];
+	return dev_ok && type_ok;
+}
+
+/* Keep the devices the filters ask for. */
+static void apply_filters(const struct filters *f, struct vq_report *r)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < r->n_devices; i++) {
+		if (wanted(f, &r->devices[i]))
+			r->devices[kept++] = r->devices[i];
+		else
+			free(r->devices[i].queues);
+	}
+	r->n_devices = kept;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* sysfs, then what BPF saw, then the filters: the report's model. */
+static int build_report(struct bpf_source *src, const struct filters *f, struct vq_report *r,
+			char *err, size_t errlen)
+{
+	if (sysfs_read("/", r, err, errlen))
+		return -1;
+	if (bpf_source_fill(src, r)) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	apply_filters(f, r);
+	return 0;
+}
+
+static uint64_t value(const struct vq_counter *c)
+{
+	return c->known ? c->value : 0;
+}
+
+/* One line per queue whose counters moved since the previous interval. */
+static void print_deltas(const struct vq_report *prev, const struct vq_report *cur)
+{
+	char stamp[16];
+	time_t t = time(NULL);
+
+	strftime(stamp, sizeof(stamp), "%H:%M:%S", localtime(&t));
+	for (size_t i = 0; i < cur->n_devices; i++) {
+		const struct vq_device *d = &cur->devices[i];
+
+		for (size_t j = 0; j < d->n_queues; j++) {
+			const struct vq_queue *q = &d->queues[j], *p = NULL;
+
+			for (size_t a = 0; a < prev->n_devices && !p; a++)
+				for (size_t b = 0; b < prev->devices[a].n_queues && !p; b++)
+					if (!strcmp(prev->devices[a].name, d->name) &&
+					    prev->devices[a].queues[b].index == q->index)
+						p = &prev->devices[a].queues[b];
+			if (!p)
+				continue;
+			uint64_t kicks = value(&q->kicks) - value(&p->kicks);
+			uint64_t irqs = value(&q->interrupts) - value(&p->interrupts);
+			uint64_t added = value(&q->buffers_added) - value(&p->buffers_added);
+			uint64_t done = value(&q->buffers_completed) - value(&p->buffers_completed);
+
+			if (!kicks && !irqs && !added && !done)
+				continue;
+			printf("%s %-8s %-14s kicks +%llu  irqs +%llu  added +%llu  completed +%llu"
+			       "  inflight %llu\n", stamp, d->name, q->name,
+			       (unsigned long long)kicks, (unsigned long long)irqs,
+			       (unsigned long long)added, (unsigned long long)done,
+			       (unsigned long long)value(&q->inflight));
+		}
+	}
+	fflush(stdout);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "duration", required_argument, NULL, 'd' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "device", required_argument, NULL, 'D' },
+		{ "type", required_argument, NULL, 't' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "stall-threshold", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "fail-on", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct findings_config fcfg = findings_config_default();
+	struct session_opts sopts = { .mode = SESSION_AUTO, .verbosity = verbose };
+	struct vq_report report = { .duration_s = -1 }, prev = { 0 };
+	uint64_t duration_ms = 10000, interval_ms = 0, start, last_sample, last_print;
+	struct bpf_source *src = NULL;
+	struct session *s = NULL;
+	struct filters filt = { 0 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	int opt, fail_on = -1, ret = EXIT_RUNTIME, mode;
+	bool json = false;
+	char err[1024];
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":d:i:D:t:m:s:jf:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			if (parse_duration("--duration", optarg, &duration_ms))
+				return EXIT_USAGE;
+			break;
+		case 'i':
+			if (parse_duration("--interval", optarg, &interval_ms))
+				return EXIT_USAGE;
+			if (!interval_ms) {
+				p_err(CMD, "--interval must be more than 0");
+				return EXIT_USAGE;
+			}
+			break;
+		case 's':
+			if (parse_duration("--stall-threshold", optarg, &fcfg.stall_threshold_ms))
+				return EXIT_USAGE;
+			break;
+		case 'D': {
+			unsigned int n;
+			char tail;
+
+			if (sscanf(optarg, "virtio%u%c", &n, &tail) != 1) {
+				p_err(CMD, "--device '%s': expected a name such as virtio0", optarg);
+				return EXIT_USAGE;
+			}
+			if (filt.n_devices == MAX_FILTERS) {
+				p_err(CMD, "--device given more than %d times", MAX_FILTERS);
+				return EXIT_USAGE;
+			}
+			filt.devices[filt.n_devices++] = optarg;
+			break;
+		}
+		case 't': {
+			const struct vq_device_type *t = virtio_type_by_name(optarg);
+
+			if (!t) {
+				p_err(CMD, "--type '%s': no such device type; 'vqwatch help layout' "
+				      "lists them", optarg);
+				return EXIT_USAGE;
+			}
+			if (filt.n_types == MAX_FILTERS) {
+				p_err(CMD, "--type given more than %d times", MAX_FILTERS);
+				return EXIT_USAGE;
+			}
+			filt.types[filt.n_types++] = t;
+			break;
+		}
+		case 'm':
+			mode = session_mode_parse(optarg);
+			if (mode < 0) {
+				p_err(CMD, "--mode '%s': expected auto, fentry, kprobe or tracepoint",
+				      optarg);
+				return EXIT_USAGE;
+			}
+			sopts.mode = (enum session_mode)mode;
+			break;
+		case 'j': json = true; break;
+		case 'f':
+			fail_on = parse_fail_on(CMD, optarg);
+			if (fail_on < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h': help_trace(); return EXIT_OK;
+		default: return usage_error(CMD, opt, argc, argv);
+		}
+	}
+	if (optind < argc) {
+		p_err(CMD, "unexpected argument '%s'; see 'vqwatch help trace'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	/* a device asked for by name must be there to begin with */
+	for (size_t i = 0; i < filt.n_devices; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s", filt.devices[i]);
+		if (access(path, F_OK)) {
+			p_err(CMD, "--device %s: no such virtio device ('vqwatch audit' lists them)",
+			      filt.devices[i]);
+			return EXIT_RUNTIME;
+		}
+	}
+
+	/* open: probe, load, attach */
+	s = session_open(&sopts, err, sizeof(err));
+	if (!s) {
+		p_err(CMD, "%s", err);
+		goto cleanup;
+	}
+	src = bpf_source_new(s, "/");
+	if (!src) {
+		p_err(CMD, "out of memory");
+		goto cleanup;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (!json || verbose) {
+		size_t n, attached = 0;
+		const struct vq_hook_status *hooks = session_hooks(s, &n);
+
+		for (size_t i = 0; i < n; i++)
+			attached += hooks[i].attached;
+		fprintf(stderr, "vqwatch trace: mode %s, %zu/%zu hooks attached%s; collecting "
+			"for %.1fs (Ctrl-C ends early)\n", session_mode_name(s), attached, n,
+			attached < n ? " (the report lists why the others were skipped)" : "",
+			(double)duration_ms / 1000);
+	}
+
+	/* discover, then collect */
+	start = last_sample = last_print = now_ms();
+	session_trigger_discovery("/");
+	bpf_source_sample(src);
+	if (interval_ms && build_report(src, &filt, &prev, err, sizeof(err)))
+		report_free(&prev);
+	while (!stop && now_ms() - start < duration_ms) {
+		struct timespec tick = { 0, 100 * 1000000 };
+		uint64_t now;
+
+		nanosleep(&tick, NULL);
+		now = now_ms();
+		if (now - last_sample >= SAMPLE_MS) {
+			bpf_source_sample(src);
+			last_sample = now;
+		}
+		if (interval_ms && now - last_print >= interval_ms) {
+			struct vq_report cur = { 0 };
+
+			bpf_source_sample(src);
+			if (!build_report(src, &filt, &cur, err, sizeof(err))) {
+				print_deltas(&prev, &cur);
+				report_free(&prev);
+				prev = cur;
+			} else {
+				report_free(&cur);
+			}
+			last_print = now;
+		}
+	}
+
+	/* report */
+	bpf_source_sample(src);
+	if (build_report(src, &filt, &report, err, sizeof(err))) {
+		p_err(CMD, "%s", err);
+		goto cleanup;
+	}
+	report.duration_s = (double)(now_ms() - start) / 1000;
+	if (findings_run(&report, &fcfg)) {
+		p_err(CMD, "out of memory");
+		goto cleanup;
+	}
+	ret = emit_report(CMD, &report, json, STYLE_TRACE, fail_on);
+cleanup:
+	report_free(&report);
+	report_free(&prev);
+	bpf_source_free(src);
+	session_close(s);
+	return ret;
+}
