@@ -101,13 +101,16 @@ static __always_inline int record_slots(struct virtio_device *vdev, unsigned int
 }
 
 #define FIND_VQS_HOOK(name, func)						\
+	/* vqs (a pointer to pointers) is refused as a typed argument: raw */	\
 	SEC("fexit/" #func)							\
-	int BPF_PROG(name##_fexit, struct virtio_device *vdev, unsigned int nvqs,	\
-		     struct virtqueue **vqs)					\
+	int name##_fexit(__u64 *ctx)						\
 	{									\
-		__u64 ret = 0;							\
+		__u64 vdev = 0, nvqs = 0, vqs = 0, ret = 0;			\
+		bpf_get_func_arg(ctx, 0, &vdev);				\
+		bpf_get_func_arg(ctx, 1, &nvqs);				\
+		bpf_get_func_arg(ctx, 2, &vqs);					\
 		bpf_get_func_ret(ctx, &ret);					\
-		return record_slots(vdev, nvqs, vqs, (long)ret);		\
+		return record_slots((void *)vdev, (unsigned int)nvqs, (void *)vqs, (long)ret); \
 	}									\
 	SEC("kprobe/" #func)							\
 	int BPF_KPROBE(name##_kprobe, struct virtio_device *vdev, unsigned int nvqs, \

@@ -231,12 +231,19 @@ static __always_inline __u64 sgs_out_bytes(struct scatterlist **sgs, unsigned in
 	return sum;
 }
 
+/* sgs (a pointer to pointers) is refused as a typed argument: raw ctx. */
 SEC("fexit/virtqueue_add_sgs")
-int BPF_PROG(add_sgs_fexit, struct virtqueue *vq, struct scatterlist **sgs, unsigned int out_sgs,
-	     unsigned int in_sgs, void *data, gfp_t gfp, int ret)
+int add_sgs_fexit(__u64 *ctx)
 {
-	if (!ret)
-		count_add(vq, data, sgs_out_bytes(sgs, out_sgs), 0);
+	__u64 vq = 0, sgs = 0, out_sgs = 0, data = 0, ret = 0;
+
+	bpf_get_func_arg(ctx, 0, &vq);
+	bpf_get_func_arg(ctx, 1, &sgs);
+	bpf_get_func_arg(ctx, 2, &out_sgs);
+	bpf_get_func_arg(ctx, 4, &data);
+	bpf_get_func_ret(ctx, &ret);
+	if (!(int)ret)
+		count_add((void *)vq, (void *)data, sgs_out_bytes((void *)sgs, (unsigned int)out_sgs), 0);
 	return 0;
 }
 

@@ -22,7 +22,7 @@
 #define VQ_SNAP_QUEUES	64
 /* sg entries summed per buffer for byte counts; longer lists: counted short
  * and the overrun counted in lost_bytes_sg. */
-#define VQ_MAX_SG	24
+#define VQ_MAX_SG	32
 #define VQ_MAX_SG_CHAINS 4
 
 /* Per device: features seen at probe.  Keyed by struct virtio_device *. */

@@ -312,9 +312,14 @@ static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
 	session_queue_traffic(s, t->vq, &tr);	/* zeros when never touched */
 	if (any_attached(s, notify_hooks))
 		set(&q->kicks, tr.kicks);
-	if (any_attached(s, irq_hooks)) {
+	if (any_attached(s, irq_hooks) && q->irq >= 0) {
 		set(&q->interrupts, tr.interrupts);
 		set(&q->spurious_interrupts, tr.spurious);
+	} else if (any_attached(s, irq_hooks)) {
+		/* INTx or a shared vector: vring_interrupt runs for every queue of
+		 * the device on each interrupt; the runs that found used buffers
+		 * are this queue's interrupts, and "spurious" means nothing here */
+		set(&q->interrupts, tr.interrupts - tr.spurious);
 	} else if (t->irq >= 0 && all_attached(s, irq_tp_hooks)) {
 		struct vq_irq_count ic;
 
@@ -523,7 +528,10 @@ int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
 	r->hooks = session_hooks(src->s, &n_hooks);
 	r->n_hooks = n_hooks;
 	r->mode = session_mode_name(src->s);
-	r->events_lost = session_events_lost(src->s);
+	r->n_losses = session_losses(src->s, r->losses, sizeof(r->losses) / sizeof(r->losses[0]));
+	r->events_lost = 0;
+	for (size_t i = 0; i < r->n_losses; i++)
+		r->events_lost += r->losses[i].count;
 	r->events_lost_known = true;
 	for (size_t i = 0; i < src->n_devs; i++) {
 		struct tracked_device *t = &src->devs[i];

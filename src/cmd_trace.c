@@ -302,7 +302,7 @@ int cmd_trace(int argc, char **argv)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (!json || verbose) {
+	{	/* on stderr, so that --json output stays one document */
 		size_t n, attached = 0;
 		const struct vq_hook_status *hooks = session_hooks(s, &n);
 

@@ -107,7 +107,8 @@ struct vq_hook_status {
 	const char *hook;	/* "vp_notify", "tp_btf/irq_handler_entry" */
 	bool attached;
 	const char *mode;	/* "fentry", "kprobe", "tracepoint" when attached */
-	char reason[160];	/* why it was skipped */
+	char reason[160];	/* why it was skipped; if attached, why not in a
+				 * preferred mode ("" when it is) */
 };
 
 struct vq_report {
@@ -118,6 +119,11 @@ struct vq_report {
 	size_t n_hooks;
 	uint64_t events_lost;	/* BPF events that could not be recorded */
 	bool events_lost_known;
+	struct vq_loss_count {	/* the same, by cause */
+		const char *what;
+		uint64_t count;
+	} losses[8];
+	size_t n_losses;
 	struct vq_device *devices;
 	size_t n_devices;
 	struct vq_finding *findings;

@@ -199,6 +199,7 @@ static void write_hooks(struct json_writer *w, const struct vq_report *r)
 		json_object_begin(w);
 		string_or_null(w, "hook", r->hooks[i].hook);
 		string_or_null(w, "mode", r->hooks[i].mode);
+		string_or_null(w, "fallback_reason", r->hooks[i].reason);
 		json_object_end(w);
 	}
 	json_array_end(w);
@@ -240,6 +241,17 @@ int report_write_json(FILE *out, const struct vq_report *r)
 		json_uint(&w, r->events_lost);
 	else
 		json_null(&w);
+	json_name(&w, "events_lost_by_cause");
+	if (r->events_lost_known) {
+		json_object_begin(&w);
+		for (size_t i = 0; i < r->n_losses; i++) {
+			json_name(&w, r->losses[i].what);
+			json_uint(&w, r->losses[i].count);
+		}
+		json_object_end(&w);
+	} else {
+		json_null(&w);
+	}
 	json_object_end(&w);
 	json_name(&w, "devices");
 	json_array_begin(&w);

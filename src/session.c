@@ -569,6 +569,15 @@ static void attach_hook(struct session *s, size_t i)
 			st->attached_as = v;
 			out->attached = true;
 			out->mode = variant_names[v];
+			/* why a preferred variant was not used */
+			for (int j = 0; j < k; j++) {
+				enum variant pv = preference[j];
+
+				if (!h->progs[pv][0] || !st->why_not[pv][0] || used >= sizeof(out->reason))
+					continue;
+				used += (size_t)snprintf(out->reason + used, sizeof(out->reason) - used,
+							 "%s%s", used ? "; " : "", st->why_not[pv]);
+			}
 			return;
 		}
 		for (int p = 0; p < MAX_PROGS; p++) {
@@ -862,21 +871,50 @@ void session_trigger_discovery(const char *root)
 	globfree(&g);
 }
 
-uint64_t session_events_lost(struct session *s)
+/* What each loss kind means to a user (enum vq_loss). */
+static const char *const loss_names[VQ_LOSS_KINDS] = {
+	[VQ_LOST_QUEUE_MAP] = "queue_map_full",
+	[VQ_LOST_TOKEN_MAP] = "inflight_map_full",
+	[VQ_LOST_SG] = "sg_list_too_long",
+	[VQ_LOST_STASH] = "kretprobe_without_entry",
+	[VQ_LOST_DEVICE_MAP] = "device_map_full",
+};
+
+size_t session_losses(struct session *s, struct vq_loss_count *out, size_t max)
 {
 	struct bpf_map *maps[] = {
 		s->queues ? s->queues->maps.lost : NULL,
 		s->traffic ? s->traffic->maps.lost : NULL,
 	};
-	uint64_t total = s->irq ? s->irq->bss->irq_drops : 0;
 	const __u64 *cpu = s->percpu;
+	size_t n = 0;
 
-	for (size_t m = 0; m < sizeof(maps) / sizeof(maps[0]); m++)
-		for (__u32 k = 0; maps[m] && k < VQ_LOSS_KINDS; k++)
-			if (!bpf_map__lookup_elem(maps[m], &k, sizeof(k), s->percpu,
-						  (size_t)s->ncpus * sizeof(__u64), 0))
+	for (__u32 k = 0; k < VQ_LOSS_KINDS && n < max; k++) {
+		uint64_t total = 0;
+
+		for (size_t m = 0; m < sizeof(maps) / sizeof(maps[0]); m++)
+			if (maps[m] && !bpf_map__lookup_elem(maps[m], &k, sizeof(k), s->percpu,
+							     (size_t)s->ncpus * sizeof(__u64), 0))
 				for (int c = 0; c < s->ncpus; c++)
 					total += cpu[c];
+		out[n].what = loss_names[k];
+		out[n++].count = total;
+	}
+	if (n < max) {
+		out[n].what = "irq_beyond_map";
+		out[n++].count = s->irq ? s->irq->bss->irq_drops : 0;
+	}
+	return n;
+}
+
+uint64_t session_events_lost(struct session *s)
+{
+	struct vq_loss_count losses[VQ_LOSS_KINDS + 1];
+	size_t n = session_losses(s, losses, VQ_LOSS_KINDS + 1);
+	uint64_t total = 0;
+
+	for (size_t i = 0; i < n; i++)
+		total += losses[i].count;
 	return total;
 }
 
