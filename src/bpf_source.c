@@ -331,6 +331,7 @@ static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
 	if (adds) {
 		set(&q->buffers_added, tr.added);
 		set(&q->out_bytes, tr.out_bytes);
+		set(&q->posted_in_bytes, tr.posted_in_bytes);
 	}
 	if (gets) {
 		set(&q->buffers_completed, tr.completed);
@@ -374,9 +375,10 @@ static void vector_counters(struct bpf_source *src, struct vq_device *d)
 }
 
 /* Balloon activity from its queues' traffic: the driver sends 4-byte page
- * frame numbers (VIRTIO_BALLOON_PFN_SHIFT 12) on inflate and deflate, free
- * page reports as inbufs on reporting_vq, and the device returns the stats
- * buffer each time it asks for statistics. */
+ * frame numbers (VIRTIO_BALLOON_PFN_SHIFT 12) on inflate and deflate, each
+ * free page report as one inbuf (an sg list of the reported pages) on
+ * reporting_vq, and the device returns the stats buffer each time it asks
+ * for statistics (the first one is posted at probe). */
 static void fill_balloon(struct vq_device *d)
 {
 	struct vq_balloon *b = &d->balloon;
@@ -391,6 +393,11 @@ static void fill_balloon(struct vq_device *d)
 			set(&b->deflate_pages, q->out_bytes.value / 4);
 		else if (!strcmp(q->role, "statsq") && q->buffers_completed.known)
 			set(&b->stats_requests, q->buffers_completed.value);
+		else if (!strcmp(q->role, "reporting_vq") && q->buffers_added.known) {
+			/* one buffer per report, its pages as an inbuf sg list */
+			set(&b->free_page_reports, q->buffers_added.value);
+			set(&b->reported_bytes, q->posted_in_bytes.value);
+		}
 		if (q->buffers_added.known)
 			added = &q->buffers_added;
 	}

@@ -55,6 +55,9 @@ struct vq_queue {
 	struct vq_counter kicks, interrupts, spurious_interrupts;
 	struct vq_counter buffers_added, buffers_completed;
 	struct vq_counter out_bytes, in_bytes, inflight, oldest_inflight_ms;
+	/* room the driver offered for the device to fill (add_inbuf sg
+	 * lengths): free page reports on a balloon's reporting_vq */
+	struct vq_counter posted_in_bytes;
 	struct vq_hist latency;
 };
 
