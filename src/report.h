@@ -14,5 +14,8 @@ enum report_style {
 
 int report_write_json(FILE *out, const struct vq_report *r);
 int report_write_text(FILE *out, const struct vq_report *r, enum report_style style);
+/* Prometheus text 0.0.4 (SPEC.md "Prometheus metrics"); scrape_seconds < 0
+ * leaves vqwatch_scrape_duration_seconds out.  -1 if output failed. */
+int report_write_prom(FILE *out, const struct vq_report *r, double scrape_seconds);
 
 #endif
