@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The device's own answer, through the virtio-pci configuration access
+ * window (pci_cfg.h says what is touched and why it is safe).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include "pci_cfg.h"
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint16_t le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+/* Read exactly len bytes at off within config space; a short read means
+ * the file ended there. */
+static enum pci_read_status cfg_read(const struct pci_cfg_io *io, unsigned int off,
+				     void *buf, size_t len)
+{
+	long n;
+
+	if (off > PCI_CFG_SPACE_SIZE || len > PCI_CFG_SPACE_SIZE - off)
+		return PCI_READ_OUT_OF_RANGE;
+	n = io->read(io->ctx, off, buf, len);
+	if (n < 0)
+		return PCI_READ_IO_ERROR;
+	return (size_t)n == len ? PCI_READ_OK : PCI_READ_TRUNCATED;
+}
+
+enum pci_read_status pci_virtio_caps_find(const struct pci_cfg_io *io,
+					  struct pci_virtio_caps *caps)
+{
+	bool visited[PCI_CFG_SPACE_SIZE / 4] = { false };
+	bool have_common = false, have_window = false;
+	uint8_t hdr[PCI_CFG_HEADER_SIZE];
+	enum pci_read_status st;
+	unsigned int pos;
+	uint16_t device;
+
+	memset(caps, 0, sizeof(*caps));
+	st = cfg_read(io, 0, hdr, sizeof(hdr));
+	if (st)
+		return st;
+	device = le16(hdr + 0x02);
+	if (le16(hdr) != PCI_VENDOR_REDHAT_QUMRANET || device < 0x1000 || device > 0x107f)
+		return PCI_READ_NOT_VIRTIO;
+	if (!(le16(hdr + 0x06) & 0x10))	/* status: capabilities list */
+		return PCI_READ_NO_CAPS;
+	/* The low two bits of every pointer are reserved (PCI 3.0, 6.7). */
+	pos = hdr[0x34] & 0xfc;
+	if (!pos)
+		return PCI_READ_NO_CAPS;
+	while (pos) {
+		uint8_t cap[VIRTIO_PCI_CAP_LEN];
+		uint32_t offset, length;
+
+		if (pos < PCI_CFG_HEADER_SIZE)
+			return PCI_READ_OUT_OF_RANGE;
+		if (visited[pos / 4])
+			return PCI_READ_LOOP;
+		visited[pos / 4] = true;
+		st = cfg_read(io, pos, cap, 2);
+		if (st)
+			return st;
+		if (cap[0] != PCI_CAP_ID_VNDR)
+			goto next;
+		/* A virtio capability: struct virtio_pci_cap, within 0x100. */
+		if (pos + VIRTIO_PCI_CAP_LEN > PCI_CFG_SPACE_SIZE)
+			return PCI_READ_MALFORMED;
+		st = cfg_read(io, pos, cap, sizeof(cap));
+		if (st)
+			return st;
+		if (cap[2] < VIRTIO_PCI_CAP_LEN || pos + cap[2] > PCI_CFG_SPACE_SIZE)
+			return PCI_READ_MALFORMED;
+		offset = le32(cap + 8);
+		length = le32(cap + 12);
+		if (cap[3] == VIRTIO_PCI_CAP_COMMON_CFG && !have_common) {
+			/* The spec: ignore BAR values it reserves (and a
+			 * structure this reader could not use). */
+			if (cap[4] <= 5 && offset % 4 == 0 && length >= VIRTIO_COMMON_MIN_LEN &&
+			    offset <= UINT32_MAX - VIRTIO_COMMON_MIN_LEN) {
+				caps->common_bar = cap[4];
+				caps->common_offset = offset;
+				caps->common_length = length;
+				have_common = true;
+			}
+		} else if (cap[3] == VIRTIO_PCI_CAP_PCI_CFG && !have_window) {
+			if (cap[2] < VIRTIO_PCI_CFG_CAP_LEN)
+				return PCI_READ_MALFORMED;
+			caps->window = pos;
+			have_window = true;
+		}
+		if (have_common && have_window)
+			return PCI_READ_OK;
+next:
+		pos = cap[1] & 0xfc;
+	}
+	return have_common ? PCI_READ_NO_WINDOW : PCI_READ_NO_COMMON;
+}
+
+static enum pci_read_status io_errno(int rc, int *err)
+{
+	*err = -rc;
+	return rc == -EPERM || rc == -EACCES ? PCI_READ_REFUSED : PCI_READ_IO_ERROR;
+}
+
+/* Point the window at common configuration register reg, width bytes. */
+static enum pci_read_status window_aim(const struct pci_cfg_io *io,
+				       const struct pci_virtio_caps *caps,
+				       unsigned int reg, unsigned int width, int *err)
+{
+	uint8_t b[8];
+	int rc;
+
+	b[0] = caps->common_bar;
+	rc = io->write(io->ctx, caps->window + 4, b, 1);
+	if (rc)
+		return io_errno(rc, err);
+	put_le32(b, caps->common_offset + reg);
+	put_le32(b + 4, width);
+	rc = io->write(io->ctx, caps->window + 8, b, 8);
+	return rc ? io_errno(rc, err) : PCI_READ_OK;
+}
+
+static enum pci_read_status window_read(const struct pci_cfg_io *io,
+					const struct pci_virtio_caps *caps,
+					unsigned int reg, unsigned int width, uint32_t *val,
+					int *err)
+{
+	enum pci_read_status st = window_aim(io, caps, reg, width, err);
+	uint8_t b[4] = { 0 };
+	long n;
+
+	if (st)
+		return st;
+	n = io->read(io->ctx, caps->window + 16, b, width);
+	if (n < 0)
+		return io_errno((int)n, err);
+	if (n != (long)width) {
+		*err = EIO;
+		return PCI_READ_IO_ERROR;
+	}
+	*val = le32(b);
+	return PCI_READ_OK;
+}
+
+static enum pci_read_status window_write32(const struct pci_cfg_io *io,
+					   const struct pci_virtio_caps *caps,
+					   unsigned int reg, uint32_t val, int *err)
+{
+	enum pci_read_status st = window_aim(io, caps, reg, 4, err);
+	uint8_t b[4];
+	int rc;
+
+	if (st)
+		return st;
+	put_le32(b, val);
+	rc = io->write(io->ctx, caps->window + 16, b, 4);
+	return rc ? io_errno(rc, err) : PCI_READ_OK;
+}
+
+/* The status again: unchanged since the first look, else stop. */
+static enum pci_read_status status_still(const struct pci_cfg_io *io,
+					 const struct pci_virtio_caps *caps,
+					 uint8_t first, int *err)
+{
+	uint32_t v;
+	enum pci_read_status st = window_read(io, caps, VIRTIO_COMMON_STATUS, 1, &v, err);
+
+	if (st)
+		return st;
+	return (uint8_t)v == first ? PCI_READ_OK : PCI_READ_CHANGED;
+}
+
+/* One feature word: status check, select, read. */
+static enum pci_read_status feature_word(const struct pci_cfg_io *io,
+					 const struct pci_virtio_caps *caps, uint8_t status,
+					 unsigned int select_reg, unsigned int word,
+					 uint32_t *val, int *err)
+{
+	enum pci_read_status st = status_still(io, caps, status, err);
+
+	if (!st)
+		st = window_write32(io, caps, select_reg, word, err);
+	if (!st)
+		st = window_read(io, caps, select_reg + 4, 4, val, err);
+	return st;
+}
+
+enum pci_read_status pci_virtio_read_regs(const struct pci_cfg_io *io,
+					  const struct pci_virtio_caps *caps,
+					  struct pci_virtio_regs *regs, int *err)
+{
+	enum pci_read_status st;
+	uint32_t v;
+
+	*err = 0;
+	memset(regs, 0, sizeof(*regs));
+	st = window_read(io, caps, VIRTIO_COMMON_STATUS, 1, &v, err);
+	if (st)
+		return st;
+	regs->status = (uint8_t)v;
+	if (!(regs->status & VIRTIO_STATUS_DRIVER_OK) || (regs->status & VIRTIO_STATUS_FAILED))
+		return PCI_READ_NOT_READY;
+	for (unsigned int w = 0; w < 4 && !st; w++)
+		st = feature_word(io, caps, regs->status, VIRTIO_COMMON_DFSELECT, w,
+				  &regs->device_feature[w], err);
+	for (unsigned int w = 0; w < 4 && !st; w++)
+		st = feature_word(io, caps, regs->status, VIRTIO_COMMON_GFSELECT, w,
+				  &regs->driver_feature[w], err);
+	if (!st)
+		st = window_read(io, caps, VIRTIO_COMMON_NUMQ, 2, &v, err);
+	if (!st)
+		regs->num_queues = (uint16_t)v;
+	if (!st)
+		st = status_still(io, caps, regs->status, err);
+	/* Leave the window on device_feature_select: reading the config file
+	 * (lspci -xxx, a capture) then reads a register without side effects. */
+	if (st != PCI_READ_REFUSED) {
+		int ignored;
+
+		window_aim(io, caps, VIRTIO_COMMON_DFSELECT, 4, &ignored);
+	}
+	if (st) {
+		uint8_t status = regs->status;
+
+		memset(regs, 0, sizeof(*regs));
+		regs->status = status;
+	}
+	return st;
+}
+
+static void words_to_mask(const uint32_t w[4], struct vq_features *out)
+{
+	out->word[0] = (uint64_t)w[1] << 32 | w[0];
+	out->word[1] = (uint64_t)w[3] << 32 | w[2];
+}
+
+void pci_regs_offered(const struct pci_virtio_regs *regs, struct vq_features *out)
+{
+	words_to_mask(regs->device_feature, out);
+}
+
+void pci_regs_accepted(const struct pci_virtio_regs *regs, struct vq_features *out)
+{
+	words_to_mask(regs->driver_feature, out);
+}
+
+/* What else shows the offer, appended to each reason. */
+#define ELSEWHERE "; a 'vqwatch trace' started before the driver probes sees the offer " \
+		  "('trace --rebind DEVICE' forces a probe, disruptive)"
+
+const char *pci_read_note(enum pci_read_status st)
+{
+	static const char *const notes[PCI_READ_STATUS_COUNT] = {
+		[PCI_READ_OK] = "read from the device",
+		[PCI_READ_NOT_VIRTIO] =
+			"its PCI function is not a virtio device (vendor or device ID)" ELSEWHERE,
+		[PCI_READ_NO_CAPS] =
+			"its PCI function has no capability list: a legacy virtio-pci device, "
+			"which has no configuration access window" ELSEWHERE,
+		[PCI_READ_TRUNCATED] =
+			"its PCI config space ended inside the capability list (truncated): "
+			"the device was not asked" ELSEWHERE,
+		[PCI_READ_LOOP] =
+			"its PCI capability list loops back on itself (malformed): the device "
+			"was not asked" ELSEWHERE,
+		[PCI_READ_OUT_OF_RANGE] =
+			"its PCI capability list points outside the capability area "
+			"(malformed): the device was not asked" ELSEWHERE,
+		[PCI_READ_MALFORMED] =
+			"a virtio capability in its PCI config space is shorter than the spec "
+			"requires (malformed): the device was not asked" ELSEWHERE,
+		[PCI_READ_NO_COMMON] =
+			"its PCI function has no virtio common configuration capability (a "
+			"legacy-only device): the device was not asked" ELSEWHERE,
+		[PCI_READ_NO_WINDOW] =
+			"its PCI function has no configuration access capability "
+			"(VIRTIO_PCI_CAP_PCI_CFG), the only way to ask it while a driver "
+			"holds its BAR" ELSEWHERE,
+		[PCI_READ_NOT_READY] =
+			"its status lacks DRIVER_OK (the driver is negotiating, or failed): "
+			"not read, to stay out of the driver's way" ELSEWHERE,
+		[PCI_READ_CHANGED] =
+			"its status changed while it was read (a reset?): the read was "
+			"discarded" ELSEWHERE,
+		[PCI_READ_REFUSED] =
+			"the kernel refused a write to its PCI config space (EPERM: lockdown, "
+			"or the hypervisor filters config writes), so the device could not be "
+			"asked" ELSEWHERE,
+		[PCI_READ_NO_ACCESS] =
+			"asking the device needs write access to its PCI config file (root)"
+			ELSEWHERE,
+		[PCI_READ_NOT_SYSFS] =
+			"a capture tree holds no recording of the device's answer" ELSEWHERE,
+		[PCI_READ_IO_ERROR] =
+			"reading its PCI config space failed (I/O error): the device was not "
+			"asked" ELSEWHERE,
+	};
+
+	return (unsigned int)st < PCI_READ_STATUS_COUNT && notes[st] ? notes[st] :
+		"unknown" ELSEWHERE;
+}
+
+/* The live io: pread/pwrite on the config file. */
+static long fd_read(void *ctx, unsigned int off, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = pread(*(int *)ctx, buf, len, off);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : (long)n;
+}
+
+static int fd_write(void *ctx, unsigned int off, const void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = pwrite(*(int *)ctx, buf, len, off);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+enum pci_read_status pci_device_read(const char *pci_dir, struct pci_virtio_regs *regs)
+{
+	struct pci_cfg_io io = { .read = fd_read, .write = fd_write };
+	struct pci_virtio_caps caps;
+	enum pci_read_status st;
+	char path[PATH_MAX];
+	struct statfs fs;
+	int fd, err;
+
+	memset(regs, 0, sizeof(*regs));
+	if (snprintf(path, sizeof(path), "%s/config", pci_dir) >= (int)sizeof(path))
+		return PCI_READ_IO_ERROR;
+	/* Never open a file for writing that is not sysfs's (a fixture). */
+	if (statfs(path, &fs))
+		return errno == ENOENT ? PCI_READ_NOT_SYSFS : PCI_READ_IO_ERROR;
+	if (fs.f_type != SYSFS_MAGIC)
+		return PCI_READ_NOT_SYSFS;
+	fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == EACCES || errno == EPERM || errno == EROFS ?
+			PCI_READ_NO_ACCESS : PCI_READ_IO_ERROR;
+	if (fstatfs(fd, &fs) || fs.f_type != SYSFS_MAGIC) {
+		close(fd);
+		return PCI_READ_NOT_SYSFS;
+	}
+	io.ctx = &fd;
+	/* The window is one per device: one vqwatch at a time uses it. */
+	while (flock(fd, LOCK_EX) && errno == EINTR)
+		;
+	st = pci_virtio_caps_find(&io, &caps);
+	if (!st)
+		st = pci_virtio_read_regs(&io, &caps, regs, &err);
+	close(fd);	/* releases the lock */
+	return st;
+}
