@@ -452,11 +452,13 @@ static int apply_layout(struct vq_device *d)
 static int fill_device(struct bpf_source *src, struct vq_report *r, struct tracked_device *t,
 		       uint64_t now)
 {
-	struct vq_device *d = report_device(r, t->dev_index);
+	/* a device that left is its own entry: its index may already belong
+	 * to a device plugged in since */
+	struct vq_device *d = t->gone ? NULL : report_device(r, t->dev_index);
 	struct vq_queue *old = NULL;
 	size_t n_old = 0;
 
-	if (!d) {	/* gone before sysfs was read, or appeared since */
+	if (!d) {	/* gone, or appeared after sysfs was read */
 		d = report_add_device(r);
 		if (!d)
 			return -1;
@@ -467,7 +469,8 @@ static int fill_device(struct bpf_source *src, struct vq_report *r, struct track
 		d->negotiated.word[0] = t->features[0];
 		d->negotiated.word[1] = t->features[1];
 		d->negotiated_known = t->snapped;
-		d->note = "no longer in sysfs: what was seen before it left";
+		d->note = t->gone ? "removed during the trace: its queues and counts as "
+				    "last seen" : "appeared after sysfs was read";
 	}
 	d->index = t->dev_index;
 	d->removed = t->gone;
@@ -540,13 +543,15 @@ int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
 	for (size_t i = 0; i < r->n_losses; i++)
 		r->events_lost += r->losses[i].count;
 	r->events_lost_known = true;
-	for (size_t i = 0; i < src->n_devs; i++) {
-		struct tracked_device *t = &src->devs[i];
+	/* live devices first, so that those that left never take their name */
+	for (int gone = 0; gone <= 1; gone++)
+		for (size_t i = 0; i < src->n_devs; i++) {
+			struct tracked_device *t = &src->devs[i];
 
-		if (t->dev_index < 0)
-			continue;
-		if (fill_device(src, r, t, now))
-			return -1;
-	}
+			if (t->dev_index < 0 || t->gone != gone)
+				continue;
+			if (fill_device(src, r, t, now))
+				return -1;
+		}
 	return 0;
 }
