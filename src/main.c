@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "layout", cmd_layout, help_layout, "queue layout under the spec, Linux and QEMU-style rules (offline)" },
 	{ "audit", cmd_audit, help_audit, "devices, features and queues from sysfs, with static findings (no BPF)" },
 	{ "trace", cmd_trace, help_trace, "attach BPF, collect per-queue traffic for a while, report with findings" },
+	{ "metrics", cmd_metrics, help_metrics, "one scrape of Prometheus text (what the daemon serves), then exit" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -54,6 +55,10 @@ static int cmd_help(int argc, char **argv)
 	c = find_command(argv[1]);
 	if (!c) {
 		p_err(NULL, "no command '%s'; 'vqwatch help' lists them", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (argc > 2) {
+		p_err(NULL, "help takes one command, not '%s'", argv[2]);
 		return EXIT_USAGE;
 	}
 	c->help();

@@ -3,7 +3,10 @@
 #   unit  tests/unit/test_*.c: cmocka, pure logic, built with ASan + UBSan
 #   cli   tests/cli/run: the binary's exit codes, text and JSON (jq), on
 #         fixtures; then once more under valgrind
-#   bpf   tests/bpf/test_*.c: the BPF session on this machine's kernel (root)
+#   prom  tests/prom/run: `vqwatch metrics` through promtool check metrics
+#         (natively as root with BPF, unprivileged, on fixtures)
+#   bpf   tests/bpf/test_*.c: the BPF session on this machine's kernel (root),
+#         and tests/bpf/trace-native: `vqwatch trace` as a user runs it
 #   vm    tests/vm/run: QEMU guests on Debian 6.1 and 6.12 cloud kernels
 
 TEST_OUT    := $(OUTPUT)/tests
@@ -35,9 +38,15 @@ test-unit: $(UNIT_TESTS)
 test-cli: $(OUTPUT)/vqwatch
 	tests/cli/run $(OUTPUT)/vqwatch
 	VALGRIND=1 tests/cli/run $(OUTPUT)/vqwatch
+	tests/cli/selftest $(OUTPUT)/vqwatch
 
-test-bpf: $(BPF_TESTS)
-	@rc=0; for t in $(BPF_TESTS); do echo "== $$t"; $$t || rc=1; done; exit $$rc
+.PHONY: test-prom
+test-prom: $(OUTPUT)/vqwatch
+	tests/prom/run $(OUTPUT)/vqwatch
+
+test-bpf: $(BPF_TESTS) $(OUTPUT)/vqwatch
+	@rc=0; for t in $(BPF_TESTS); do echo "== $$t"; $$t || rc=1; done; \
+	echo "== tests/bpf/trace-native"; tests/bpf/trace-native $(OUTPUT)/vqwatch || rc=1; exit $$rc
 
 # First prove that the harness fails broken scenarios, then run the real ones.
 test-vm: $(OUTPUT)/vqwatch $(BPF_TESTS:=.static)
@@ -49,5 +58,6 @@ test: deps
 	$(MAKE) all
 	$(MAKE) test-unit
 	$(MAKE) test-cli
+	$(MAKE) test-prom
 	$(MAKE) test-bpf
 	$(MAKE) test-vm
