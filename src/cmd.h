@@ -19,9 +19,11 @@ extern int verbose;
 int cmd_layout(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
 void help_layout(void);
 void help_audit(void);
 void help_trace(void);
+void help_metrics(void);
 
 /*
  * The end of every reporting command: render the report as JSON or text on
