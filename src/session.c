@@ -585,11 +585,12 @@ static void attach_hook(struct session *s, size_t i)
 			st->links[p] = NULL;
 		}
 	}
-	/* skipped: every variant's reason, most preferred first */
+	/* skipped: every variant's reason, most preferred first, each once */
 	for (int k = 0; k < N_VARIANTS; k++) {
 		enum variant v = preference[k];
 
-		if (!h->progs[v][0] || !st->why_not[v][0] || used >= sizeof(out->reason))
+		if (!h->progs[v][0] || !st->why_not[v][0] || used >= sizeof(out->reason) ||
+		    strstr(out->reason, st->why_not[v]))
 			continue;
 		used += (size_t)snprintf(out->reason + used, sizeof(out->reason) - used, "%s%s",
 					 used ? "; " : "", st->why_not[v]);
