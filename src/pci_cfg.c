@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/vfs.h>
@@ -320,6 +321,122 @@ const char *pci_read_note(enum pci_read_status st)
 
 	return (unsigned int)st < PCI_READ_STATUS_COUNT && notes[st] ? notes[st] :
 		"unknown" ELSEWHERE;
+}
+
+static const char *const status_names[PCI_READ_STATUS_COUNT] = {
+	[PCI_READ_OK] = "ok",
+	[PCI_READ_NOT_VIRTIO] = "not-virtio",
+	[PCI_READ_NO_CAPS] = "no-caps",
+	[PCI_READ_TRUNCATED] = "truncated",
+	[PCI_READ_LOOP] = "loop",
+	[PCI_READ_OUT_OF_RANGE] = "out-of-range",
+	[PCI_READ_MALFORMED] = "malformed",
+	[PCI_READ_NO_COMMON] = "no-common",
+	[PCI_READ_NO_WINDOW] = "no-window",
+	[PCI_READ_NOT_READY] = "not-ready",
+	[PCI_READ_CHANGED] = "changed",
+	[PCI_READ_REFUSED] = "refused",
+	[PCI_READ_NO_ACCESS] = "no-access",
+	[PCI_READ_NOT_SYSFS] = "not-sysfs",
+	[PCI_READ_IO_ERROR] = "io-error",
+};
+
+const char *pci_read_status_name(enum pci_read_status st)
+{
+	return (unsigned int)st < PCI_READ_STATUS_COUNT ? status_names[st] : NULL;
+}
+
+bool pci_record_format(enum pci_read_status st, const struct pci_virtio_regs *r,
+		       char *buf, size_t len)
+{
+	const char *name = pci_read_status_name(st);
+	int n;
+
+	if (!name)
+		return false;
+	n = snprintf(buf, len,
+		     "result %s\nstatus 0x%02x\n"
+		     "device_feature 0x%08x 0x%08x 0x%08x 0x%08x\n"
+		     "driver_feature 0x%08x 0x%08x 0x%08x 0x%08x\n"
+		     "num_queues %u\n", name, r->status,
+		     r->device_feature[0], r->device_feature[1], r->device_feature[2],
+		     r->device_feature[3], r->driver_feature[0], r->driver_feature[1],
+		     r->driver_feature[2], r->driver_feature[3], r->num_queues);
+	return n >= 0 && (size_t)n < len;
+}
+
+/* One unsigned number, all of it, at most max. */
+static bool parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (errno || *end || v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+bool pci_record_parse(const char *text, enum pci_read_status *st, struct pci_virtio_regs *regs)
+{
+	char line[256];
+	bool have_result = false;
+
+	memset(regs, 0, sizeof(*regs));
+	*st = PCI_READ_IO_ERROR;
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		char *save = NULL, *key, *tok;
+		uint32_t v;
+
+		if (n >= sizeof(line))
+			return false;
+		memcpy(line, text, n);
+		line[n] = '\0';
+		text += n + (text[n] == '\n');
+		key = strtok_r(line, " ", &save);
+		if (!key)
+			continue;	/* an empty line */
+		if (!strcmp(key, "result")) {
+			int found = -1;
+
+			tok = strtok_r(NULL, " ", &save);
+			for (int i = 0; tok && i < PCI_READ_STATUS_COUNT; i++)
+				if (!strcmp(tok, status_names[i]))
+					found = i;
+			if (found < 0)
+				return false;
+			*st = (enum pci_read_status)found;
+			have_result = true;
+		} else if (!strcmp(key, "status") || !strcmp(key, "num_queues")) {
+			bool status = key[0] == 's';
+
+			tok = strtok_r(NULL, " ", &save);
+			if (!tok || !parse_u32(tok, status ? UINT8_MAX : UINT16_MAX, &v))
+				return false;
+			if (status)
+				regs->status = (uint8_t)v;
+			else
+				regs->num_queues = (uint16_t)v;
+		} else if (!strcmp(key, "device_feature") || !strcmp(key, "driver_feature")) {
+			uint32_t *w = key[1] == 'e' ? regs->device_feature : regs->driver_feature;
+
+			for (int i = 0; i < 4; i++) {
+				tok = strtok_r(NULL, " ", &save);
+				if (!tok || !parse_u32(tok, UINT32_MAX, &w[i]))
+					return false;
+			}
+		} else {
+			return false;
+		}
+		if (strtok_r(NULL, " ", &save))
+			return false;	/* trailing words */
+	}
+	return have_result;
 }
 
 /* The live io: pread/pwrite on the config file. */

@@ -138,6 +138,25 @@ void pci_regs_accepted(const struct pci_virtio_regs *regs, struct vq_features *o
 /* One sentence: why the device's offer is unknown (never NULL). */
 const char *pci_read_note(enum pci_read_status st);
 
+/* "ok", "refused", ...: the status in a recording; NULL if out of range. */
+const char *pci_read_status_name(enum pci_read_status st);
+
+/*
+ * A recording of one device's answer, so that a capture tree replays it
+ * (`audit --root`).  Text, one "key value..." line each:
+ *   result ok|<status name>
+ *   status 0x0f
+ *   device_feature 0x3000003a 0x00000101 0x00000000 0x00000000
+ *   driver_feature 0x2000002a 0x00000101 0x00000000 0x00000000
+ *   num_queues 5
+ * Registers are written for every result (zero when not read).
+ * Format returns false when buf is too small; parse returns false when the
+ * text is malformed (unknown key or result, missing result, bad number).
+ */
+bool pci_record_format(enum pci_read_status st, const struct pci_virtio_regs *regs,
+		       char *buf, size_t len);
+bool pci_record_parse(const char *text, enum pci_read_status *st, struct pci_virtio_regs *regs);
+
 /*
  * The live door: the PCI function at pci_dir (a sysfs directory such as
  * /sys/devices/pci0000:00/0000:00:03.0).  Opens its config file read-write

@@ -509,6 +509,67 @@ static void test_notes(void **state)
 	assert_non_null(pci_read_note(PCI_READ_STATUS_COUNT));
 }
 
+/* A recording replays exactly what was read, whatever the result. */
+static void test_record_round_trip(void **state)
+{
+	struct pci_virtio_regs regs = {
+		.device_feature = { 0x3000003a, 0x101, 0x80000000, 0xffffffff },
+		.driver_feature = { 0x2000002a, 0x101, 0, 1 },
+		.num_queues = 65535, .status = 0x8f,
+	}, back;
+	enum pci_read_status st;
+	char text[512];
+
+	(void)state;
+	for (int i = 0; i < PCI_READ_STATUS_COUNT; i++) {
+		assert_true(pci_record_format((enum pci_read_status)i, &regs, text, sizeof(text)));
+		assert_true(pci_record_parse(text, &st, &back));
+		assert_int_equal(st, i);
+		/* field by field: the struct has padding */
+		assert_memory_equal(back.device_feature, regs.device_feature,
+				    sizeof(regs.device_feature));
+		assert_memory_equal(back.driver_feature, regs.driver_feature,
+				    sizeof(regs.driver_feature));
+		assert_int_equal(back.num_queues, regs.num_queues);
+		assert_int_equal(back.status, regs.status);
+	}
+	assert_false(pci_record_format(PCI_READ_STATUS_COUNT, &regs, text, sizeof(text)));
+	assert_false(pci_record_format(PCI_READ_OK, &regs, text, 40));
+	/* just the result is enough: the registers are zero */
+	assert_true(pci_record_parse("result refused\n", &st, &back));
+	assert_int_equal(st, PCI_READ_REFUSED);
+	assert_int_equal(back.num_queues, 0);
+}
+
+static void test_record_malformed(void **state)
+{
+	static const char *const bad_records[] = {
+		"",
+		"status 0x0f\n",				/* no result */
+		"result fine\n",				/* unknown result */
+		"result\n",
+		"result ok extra\n",
+		"result ok\nstatus 0x100\n",			/* over 8 bits */
+		"result ok\nnum_queues 65536\n",		/* over 16 bits */
+		"result ok\nnum_queues -1\n",
+		"result ok\nnum_queues 5x\n",
+		"result ok\ndevice_feature 0x1 0x2 0x3\n",	/* three words */
+		"result ok\ndevice_feature 0x1 0x2 0x3 0x100000000\n",
+		"result ok\nfeatures 0x1\n",			/* unknown key */
+	};
+	struct pci_virtio_regs regs;
+	enum pci_read_status st;
+	char longline[400];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad_records); i++)
+		if (pci_record_parse(bad_records[i], &st, &regs))
+			fail_msg("accepted malformed record %zu: \"%s\"", i, bad_records[i]);
+	memset(longline, 'x', sizeof(longline) - 1);
+	longline[sizeof(longline) - 1] = '\0';
+	assert_false(pci_record_parse(longline, &st, &regs));
+}
+
 /* The live door never writes a file that is not sysfs's. */
 static void test_live_refuses_fixture(void **state)
 {
@@ -548,6 +609,8 @@ int main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_random_bytes),
 		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_record_round_trip),
+		cmocka_unit_test(test_record_malformed),
 		cmocka_unit_test(test_live_refuses_fixture),
 	};
 
