@@ -17,6 +17,7 @@
 #include "bpf_source.h"
 #include "cmd.h"
 #include "findings.h"
+#include "rebind.h"
 #include "report.h"
 #include "session.h"
 #include "sysfs.h"
@@ -38,7 +39,7 @@ void help_trace(void)
 {
 	printf("usage: vqwatch trace [--duration D] [--interval D] [--device virtioN]...\n"
 	       "                     [--type TYPE]... [--mode MODE] [--stall-threshold D]\n"
-	       "                     [--json] [--fail-on SEVERITY]\n\n"
+	       "                     [--rebind virtioN [--force]] [--json] [--fail-on SEVERITY]\n\n"
 	       "Attaches BPF programs to the virtio core and transports, collects for a\n"
 	       "while, then reports every device and queue: layout (names, driver slots,\n"
 	       "sizes), offered and negotiated features, kicks, interrupts, buffers and\n"
@@ -52,6 +53,11 @@ void help_trace(void)
 	       "                       tracepoint), or force fentry, kprobe or tracepoint\n"
 	       "                       for every hook that has a choice\n"
 	       "  --stall-threshold D  queue-stalled after D with no completion (default 5s)\n"
+	       "  --rebind virtioN     once attached, unbind the device's driver and bind it\n"
+	       "                       again, so that its probe (driver slots, the feature\n"
+	       "                       offer) is seen live.  Disruptive; refused for a disk\n"
+	       "                       in use, an interface with a route, and the 6.11+ MSI-X\n"
+	       "                       balloon unbind crash (--force overrides only that)\n"
 	       "  --json               SPEC.md JSON instead of text\n"
 	       "  --fail-on SEV        exit 3 when a finding is at least SEV\n\n"
 	       "Counters a mode cannot see are null (JSON) or '-' (text): tracepoint mode\n"
@@ -178,6 +184,36 @@ static void print_deltas(const struct vq_report *prev, const struct vq_report *c
 	fflush(stdout);
 }
 
+/* What --rebind needs to know of the device, from sysfs, checked. */
+static int check_rebind(const char *name, bool force, struct vq_device *out)
+{
+	struct vq_report r = { 0 };
+	char err[1024];
+	int ret = -1;
+
+	if (sysfs_read("/", &r, err, sizeof(err))) {
+		p_err(CMD, "--rebind: %s", err);
+		return -1;
+	}
+	for (size_t i = 0; i < r.n_devices; i++) {
+		if (strcmp(r.devices[i].name, name))
+			continue;
+		if (rebind_check(&r.devices[i], force, err, sizeof(err))) {
+			p_err(CMD, "%s", err);
+			goto out;
+		}
+		*out = r.devices[i];
+		out->queues = NULL;	/* not needed, and freed with r */
+		out->n_queues = 0;
+		ret = 0;
+		goto out;
+	}
+	p_err(CMD, "--rebind %s: no such virtio device ('vqwatch audit' lists them)", name);
+out:
+	report_free(&r);
+	return ret;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -187,6 +223,8 @@ int cmd_trace(int argc, char **argv)
 		{ "type", required_argument, NULL, 't' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "stall-threshold", required_argument, NULL, 's' },
+		{ "rebind", required_argument, NULL, 'r' },
+		{ "force", no_argument, NULL, 'F' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -201,12 +239,14 @@ int cmd_trace(int argc, char **argv)
 	struct filters filt = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	int opt, fail_on = -1, ret = EXIT_RUNTIME, mode;
-	bool json = false;
+	bool json = false, force = false;
+	const char *rebind = NULL;
+	struct vq_device rebind_dev = { 0 };
 	char err[1024];
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":d:i:D:t:m:s:jf:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":d:i:D:t:m:s:r:Fjf:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			if (parse_duration("--duration", optarg, &duration_ms))
@@ -263,6 +303,18 @@ int cmd_trace(int argc, char **argv)
 			}
 			sopts.mode = (enum session_mode)mode;
 			break;
+		case 'r': {
+			unsigned int n;
+			char tail;
+
+			if (sscanf(optarg, "virtio%u%c", &n, &tail) != 1) {
+				p_err(CMD, "--rebind '%s': expected a name such as virtio0", optarg);
+				return EXIT_USAGE;
+			}
+			rebind = optarg;
+			break;
+		}
+		case 'F': force = true; break;
 		case 'j': json = true; break;
 		case 'f':
 			fail_on = parse_fail_on(CMD, optarg);
@@ -288,6 +340,14 @@ int cmd_trace(int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 	}
+
+	if (force && !rebind) {
+		p_err(CMD, "--force only applies to --rebind");
+		return EXIT_USAGE;
+	}
+	/* a rebind is checked before anything is attached */
+	if (rebind && check_rebind(rebind, force, &rebind_dev))
+		return EXIT_RUNTIME;
 
 	/* open: probe, load, attach */
 	s = session_open(&sopts, err, sizeof(err));
@@ -318,6 +378,14 @@ int cmd_trace(int argc, char **argv)
 	start = last_sample = last_print = now_ms();
 	session_trigger_discovery("/");
 	bpf_source_sample(src);
+	if (rebind) {
+		if (rebind_device(&rebind_dev, err, sizeof(err))) {
+			p_err(CMD, "%s", err);
+			goto cleanup;
+		}
+		fprintf(stderr, "vqwatch trace: %s unbound from %s and bound again\n", rebind,
+			rebind_dev.driver);
+	}
 	if (interval_ms && build_report(src, &filt, &prev, err, sizeof(err)))
 		report_free(&prev);
 	while (!stop && now_ms() - start < duration_ms) {
