@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "cmd.h"
+#include "devread.h"
 #include "findings.h"
 #include "report.h"
 #include "sysfs.h"
@@ -16,17 +17,23 @@
 
 void help_audit(void)
 {
-	printf("usage: vqwatch audit [--json] [--root DIR] [--fail-on SEVERITY]\n\n"
+	printf("usage: vqwatch audit [--json] [--root DIR] [--fail-on SEVERITY] [--no-device-read]\n\n"
 	       "Lists this guest's virtio devices from sysfs: transport, driver, decoded\n"
 	       "negotiated features, every queue with index, name and role, and static\n"
 	       "findings.  Queue names come from interrupt vectors (/proc/interrupts,\n"
 	       "source \"vector\"); where no vector names them (INTx, MMIO, a shared vector)\n"
 	       "they are derived from the negotiated features (source \"derived\").\n"
-	       "Offered features are not in sysfs: they show as unknown (null).\n\n"
+	       "Offered features are not in sysfs: as root, each virtio-pci modern device\n"
+	       "is asked through its PCI configuration access window (offered features and\n"
+	       "its own queue count; only once its driver is ready); elsewhere they show as\n"
+	       "unknown (null) with a note saying why.\n\n"
 	       "  --json          SPEC.md JSON instead of text\n"
 	       "  --root DIR      read DIR/sys and DIR/proc instead of / (a capture from\n"
 	       "                  tests/fixtures/capture.sh)\n"
-	       "  --fail-on SEV   exit 3 when a finding is at least SEV (info, warning, critical)\n");
+	       "  --fail-on SEV   exit 3 when a finding is at least SEV (info, warning, critical)\n"
+	       "  --no-device-read  do not ask PCI devices for their offer (config writes)\n"
+	       "  --record-device-read DIR  also record each device's answer under the\n"
+	       "                  capture tree DIR, which --root DIR then replays\n");
 }
 
 int cmd_audit(int argc, char **argv)
@@ -35,11 +42,14 @@ int cmd_audit(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "fail-on", required_argument, NULL, 'f' },
+		{ "no-device-read", no_argument, NULL, 'N' },
+		{ "record-device-read", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct vq_report report = { .mode = "sysfs", .duration_s = -1 };
 	const char *root = "/";
+	struct devread_options devread = { .enabled = true };
 	bool json = false;
 	int opt, fail_on = -1, ret = EXIT_OK;
 	char err[1024];
@@ -56,6 +66,8 @@ int cmd_audit(int argc, char **argv)
 			if (fail_on < 0)
 				return EXIT_USAGE;
 			break;
+		case 'N': devread.enabled = false; break;
+		case 'R': devread.save_root = optarg; break;
 		case 'h': help_audit(); return EXIT_OK;
 		default: return usage_error(CMD, opt, argc, argv);
 		}
@@ -70,7 +82,8 @@ int cmd_audit(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 
-	if (sysfs_read(root, &report, err, sizeof(err))) {
+	if (sysfs_read(root, &report, err, sizeof(err)) ||
+	    devread_fill(root, &report, &devread, err, sizeof(err))) {
 		p_err(CMD, "%s", err);
 		ret = EXIT_RUNTIME;
 		goto cleanup;
