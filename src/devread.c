@@ -116,8 +116,21 @@ static int save(const char *save_root, const char *parent, enum pci_read_status 
 	return 0;
 }
 
-/* Role, spec and offered-dense indexes with the offer known, for the
- * multi-queue count that accounts for every queue the driver has. */
+/* The layout's queue for q: by role (drivers reuse names across ports:
+ * virtio_console's are all "input"/"output"), else by the driver's name. */
+static const struct layout_queue *find_queue(const struct layout *l, const struct vq_queue *q)
+{
+	if (!q->role[0])
+		return layout_find_name(l, q->name);
+	for (size_t i = 0; i < l->n_queues; i++)
+		if (l->queues[i].index[RULE_LINUX] != VQ_NULL_INDEX &&
+		    !strcmp(l->queues[i].role, q->role))
+			return &l->queues[i];
+	return NULL;
+}
+
+/* Offered-dense indexes with the offer known, for the multi-queue count
+ * that accounts for every queue the driver has. */
 static int apply_offer(struct vq_device *d)
 {
 	struct layout_input in = {
@@ -136,12 +149,12 @@ static int apply_offer(struct vq_device *d)
 			return -1;
 		for (size_t i = 0; i < d->n_queues && all; i++)
 			all = d->queues[i].index == VQ_NULL_INDEX ||
-			      layout_find_name(&l, d->queues[i].name);
+			      find_queue(&l, &d->queues[i]);
 		if (all)
 			break;
 	}
 	for (size_t i = 0; i < d->n_queues; i++) {
-		const struct layout_queue *lq = layout_find_name(&l, d->queues[i].name);
+		const struct layout_queue *lq = find_queue(&l, &d->queues[i]);
 
 		if (lq && d->queues[i].index != VQ_NULL_INDEX)
 			d->queues[i].offered_dense_index = lq->index[RULE_OFFERED_DENSE];
@@ -268,7 +281,9 @@ static int fill_device(const char *root, bool live, struct vq_device *d,
 		d->offered_note = NOTE_OFF;
 		return 0;
 	}
-	if (d->negotiated_known && !features_has(&d->negotiated, VIRTIO_F_VERSION_1)) {
+	/* Unbound, nothing is negotiated (the read finds no DRIVER_OK). */
+	if (d->driver[0] && d->negotiated_known &&
+	    !features_has(&d->negotiated, VIRTIO_F_VERSION_1)) {
 		d->offered_note = NOTE_LEGACY_DRIVER;
 		return 0;
 	}

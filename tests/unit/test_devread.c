@@ -244,6 +244,61 @@ static void test_legacy_driver(void **state)
 	assert_non_null(strstr(d->offered_note, "legacy"));
 }
 
+/* virtio_console names every port's queues "input"/"output": the offer is
+ * matched by role, so each port keeps its own offered-dense index. */
+static void test_replay_console_ports(void **state)
+{
+	char con[80], path[160], err[256] = "";
+	struct devread_options o = { .enabled = true };
+	struct vq_report r = { 0 };
+	const struct vq_device *d;
+	FILE *f;
+
+	(void)state;
+	snprintf(con, sizeof(con), "%s/console", tree);
+	sh("mkdir %s && cp -a tests/fixtures/g612-pci-console-multiport/. %s/", con, con);
+	snprintf(path, sizeof(path), "%s/sys/devices/pci0000:00/0000:00:03.0/" DEVREAD_RECORD, con);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("result ok\nstatus 0x0f\n"
+	      "device_feature 0x30000006 0x00000101 0x00000000 0x00000000\n"
+	      "driver_feature 0x30000002 0x00000101 0x00000000 0x00000000\n"
+	      "num_queues 10\n", f);
+	fclose(f);
+	if (sysfs_read(con, &r, err, sizeof(err)) || devread_fill(con, &r, &o, err, sizeof(err)) ||
+	    findings_run(&r, NULL))
+		fail_msg("%s", err);
+	assert_int_equal(r.n_devices, 2);
+	d = &r.devices[1];
+	assert_string_equal(d->offered_source, "device");
+	assert_int_equal(d->n_queues, 10);
+	for (size_t i = 0; i < d->n_queues; i++)
+		assert_int_equal(d->queues[i].offered_dense_index, d->queues[i].index);
+	assert_int_equal(count(&r, "offered-not-negotiated"), 0);
+	assert_int_equal(count(&r, "queue-count-mismatch"), 0);
+	/* the rng has no recording: said so */
+	assert_false(r.devices[0].offered_known);
+	assert_non_null(strstr(r.devices[0].offered_note, "no recording"));
+	report_free(&r);
+}
+
+/* An unbound device negotiated nothing: not mistaken for a legacy driver. */
+static void test_unbound_device(void **state)
+{
+	char path[256];
+	const struct vq_device *d;
+
+	(void)state;
+	record("result not-ready\nstatus 0x01\n");
+	snprintf(path, sizeof(path), "%s" PCI_DIR "/virtio0/driver", tree);
+	sh("mv %s %s.away && cp %s" PCI_DIR "/virtio0/features %s.features", path, path, tree, path);
+	sh("printf '%%0128d' 0 > %s" PCI_DIR "/virtio0/features", tree);
+	d = &run(true)->devices[0];
+	sh("mv %s.away %s && mv %s.features %s" PCI_DIR "/virtio0/features", path, path, path, tree);
+	assert_false(d->offered_known);
+	assert_non_null(strstr(d->offered_note, "DRIVER_OK"));
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -253,6 +308,8 @@ int main(void)
 		cmocka_unit_test(test_replay_device_has_fewer),
 		cmocka_unit_test(test_replay_notes),
 		cmocka_unit_test(test_legacy_driver),
+		cmocka_unit_test(test_replay_console_ports),
+		cmocka_unit_test(test_unbound_device),
 	};
 	return cmocka_run_group_tests_name("device read (replay)", tests, setup, teardown);
 }
