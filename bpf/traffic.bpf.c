@@ -123,23 +123,34 @@ int BPF_KRETPROBE(vring_interrupt_kretprobe, int ret)
 }
 
 /* Sum the lengths of a scatterlist chain of at most n entries (sg_next:
- * bit 0 of page_link chains to another array, bit 1 ends the list). */
+ * bit 0 of page_link chains to another array, bit 1 ends the list).  One
+ * kernel read per entry: the entry's head (page_link, offset, length) is
+ * copied whole and its fields taken at their CO-RE offsets. */
 static __always_inline __u64 sg_bytes(struct scatterlist *sg, unsigned int n)
 {
-	__u64 sum = 0;
+	const __u32 link_off = bpf_core_field_offset(struct scatterlist, page_link);
+	const __u32 len_off = bpf_core_field_offset(struct scatterlist, length);
+	const __u32 size = bpf_core_type_size(struct scatterlist);
+	__u64 head[2], sum = 0;	/* page_link, then offset and length */
 	unsigned int i;
 
+	if (link_off != 0 || len_off != 12) {	/* a layout this copy does not fit */
+		count_loss(VQ_LOST_SG);
+		return 0;
+	}
 	for (i = 0; i < VQ_MAX_SG && sg && i < n; i++) {
 		unsigned long link;
 
-		sum += BPF_CORE_READ(sg, length);
-		link = BPF_CORE_READ(sg, page_link);
+		if (bpf_probe_read_kernel(head, sizeof(head), sg))
+			break;
+		sum += head[1] >> 32;	/* length: bytes 12..15 */
+		link = head[0];
 		if (link & 0x2)
 			return sum;
-		sg = (void *)sg + bpf_core_type_size(struct scatterlist);
-		link = BPF_CORE_READ(sg, page_link);
-		if (link & 0x1)
+		if (link & 0x1)	/* this entry chains: the next array */
 			sg = (struct scatterlist *)(link & ~3UL);
+		else
+			sg = (void *)sg + size;
 	}
 	if (i == VQ_MAX_SG && i < n)
 		count_loss(VQ_LOST_SG);

@@ -104,6 +104,8 @@ struct session {
 	struct hook_state hooks[N_HOOKS];
 	struct vq_hook_status status[N_HOOKS];
 	char mode_name[32];
+	struct ksym *syms;	/* from probe to load: addresses for the irq program */
+	size_t n_syms;
 	int ncpus;
 	void *percpu;		/* one per-CPU map value, the largest kind */
 };
@@ -114,6 +116,7 @@ struct ksym {
 	char name[64];
 	char module[64];	/* "" when in vmlinux */
 	unsigned int copies;	/* > 1: a duplicated static name */
+	uint64_t addr;		/* of the first copy */
 };
 
 static int ksym_cmp(const void *a, const void *b)
@@ -121,13 +124,14 @@ static int ksym_cmp(const void *a, const void *b)
 	return strcmp(((const struct ksym *)a)->name, ((const struct ksym *)b)->name);
 }
 
-/* Look up the hooks' function names in /proc/kallsyms, in one pass. */
+/* The hooks' functions and the irq handlers, looked up in /proc/kallsyms
+ * in one pass (it has over 100,000 lines). */
 static struct ksym *read_ksyms(size_t *n)
 {
-	struct ksym *syms = calloc(N_HOOKS, sizeof(*syms));
-	char line[512], sym[256], mod[128];
+	size_t cap = N_HOOKS + VQ_DEVICE_HANDLERS + 1, count = 0;
+	struct ksym *syms = calloc(cap, sizeof(*syms));
+	char line[512], sym[256], mod[128], buf[65536];
 	unsigned long long addr;
-	size_t count = 0;
 	char type;
 	FILE *f;
 
@@ -136,11 +140,20 @@ static struct ksym *read_ksyms(size_t *n)
 	for (size_t i = 0; i < N_HOOKS; i++)
 		if (hook_defs[i].is_function)
 			strbuf_copy(syms[count++].name, sizeof(syms[0].name), hook_defs[i].name);
+	for (size_t i = 0; i < VQ_DEVICE_HANDLERS; i++)
+		strbuf_copy(syms[count++].name, sizeof(syms[0].name), device_handlers[i]);
+	strbuf_copy(syms[count++].name, sizeof(syms[0].name), "vring_interrupt");
 	qsort(syms, count, sizeof(*syms), ksym_cmp);
-	*n = count;
+	/* drop repeated names (vring_interrupt is a hook and a handler) */
+	size_t kept = 0;
+	for (size_t i = 0; i < count; i++)
+		if (!kept || strcmp(syms[kept - 1].name, syms[i].name))
+			syms[kept++] = syms[i];
+	*n = count = kept;
 	f = fopen("/proc/kallsyms", "r");
 	if (!f)
 		return syms;
+	setvbuf(f, buf, _IOFBF, sizeof(buf));
 	while (fgets(line, sizeof(line), f)) {
 		struct ksym key, *hit;
 		int fields;
@@ -153,7 +166,8 @@ static struct ksym *read_ksyms(size_t *n)
 		hit = bsearch(&key, syms, count, sizeof(*syms), ksym_cmp);
 		if (!hit)
 			continue;
-		hit->copies++;
+		if (!hit->copies++)
+			hit->addr = addr;
 		strbuf_copy(hit->module, sizeof(hit->module), mod);
 	}
 	fclose(f);
@@ -239,7 +253,7 @@ static void probe_hooks(struct session *s)
 	bool have_kprobes = kprobes_available();
 	int max_args = trampoline_max_args();
 	size_t n_syms = 0;
-	struct ksym *syms = read_ksyms(&n_syms);
+	struct ksym *syms = s->syms = read_ksyms(&n_syms);
 
 	switch (s->opts.mode) {
 	case SESSION_FENTRY: want[V_KPROBE] = false; break;
@@ -300,7 +314,7 @@ static void probe_hooks(struct session *s)
 			st->candidate[v] = true;
 		}
 	}
-	free(syms);
+	s->n_syms = n_syms;
 	btf_cache_free(&btfs);
 }
 
@@ -387,6 +401,14 @@ static int load_skeleton(struct session *s, enum object_id id)
 	return -EINVAL;
 }
 
+/* A handler's address for the irq program; 0 when absent or hidden. */
+static uint64_t ksym_addr(const struct session *s, const char *name)
+{
+	const struct ksym *k = s->syms ? find_ksym(s->syms, s->n_syms, name) : NULL;
+
+	return k && k->copies ? k->addr : 0;
+}
+
 /* Open, and set what must be set before load (rodata, map sizes). */
 static int open_object(struct session *s, enum object_id id)
 {
@@ -403,11 +425,9 @@ static int open_object(struct session *s, enum object_id id)
 		s->irq = irq_bpf__open();
 		if (!s->irq)
 			break;
-		s->irq->rodata->targ_vring_interrupt = kallsyms_lookup("/proc/kallsyms",
-								       "vring_interrupt");
+		s->irq->rodata->targ_vring_interrupt = ksym_addr(s, "vring_interrupt");
 		for (int i = 0; i < VQ_DEVICE_HANDLERS; i++)
-			s->irq->rodata->targ_device_handlers[i] =
-				kallsyms_lookup("/proc/kallsyms", device_handlers[i]);
+			s->irq->rodata->targ_device_handlers[i] = ksym_addr(s, device_handlers[i]);
 		s->objs[id] = s->irq->obj;
 		break;
 	case OBJ_RING:
@@ -685,6 +705,7 @@ void session_close(struct session *s)
 	for (int id = 0; id < N_OBJECTS; id++)
 		destroy_object(s, (enum object_id)id);
 	free(s->percpu);
+	free(s->syms);
 	free(s);
 }
 
@@ -730,17 +751,50 @@ int session_irq_counts(struct session *s, int irq, struct vq_irq_count *sum)
 	return 0;
 }
 
+/* Per-vector counters, read 256 irqs per system call (batch look-up). */
+#define IRQ_BATCH 256
+
 int session_for_each_irq(struct session *s,
 			 void (*fn)(void *arg, int irq, const struct vq_irq_count *sum), void *arg)
 {
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	struct vq_irq_count *vals;
+	__u32 keys[IRQ_BATCH], out_batch = 0;
+	bool first = true, done = false;
+	int fd;
+
 	if (!s->irq)
 		return -1;
-	for (int irq = 0; irq < VQ_MAX_IRQS; irq++) {
-		struct vq_irq_count sum;
+	fd = bpf_map__fd(s->irq->maps.irq_counts);
+	vals = calloc((size_t)IRQ_BATCH * (size_t)s->ncpus, sizeof(*vals));
+	if (!vals)
+		return -1;
+	while (!done) {
+		__u32 count = IRQ_BATCH;
+		int err = bpf_map_lookup_batch(fd, first ? NULL : &out_batch, &out_batch, keys,
+					       vals, &count, &opts);
 
-		if (!session_irq_counts(s, irq, &sum) && sum.interrupts)
-			fn(arg, irq, &sum);
+		if (err && errno != ENOENT)
+			break;
+		done = err != 0;	/* ENOENT: this was the last batch */
+		first = false;
+		for (__u32 k = 0; k < count; k++) {
+			const struct vq_irq_count *cpu = &vals[(size_t)k * (size_t)s->ncpus];
+			struct vq_irq_count sum = { 0 };
+
+			for (int c = 0; c < s->ncpus; c++) {
+				sum.interrupts += cpu[c].interrupts;
+				sum.spurious += cpu[c].spurious;
+				if (cpu[c].dev_id) {
+					sum.dev_id = cpu[c].dev_id;
+					sum.kind = cpu[c].kind;
+				}
+			}
+			if (sum.interrupts)
+				fn(arg, (int)keys[k], &sum);
+		}
 	}
+	free(vals);
 	return 0;
 }
 
@@ -917,23 +971,4 @@ uint64_t session_events_lost(struct session *s)
 	for (size_t i = 0; i < n; i++)
 		total += losses[i].count;
 	return total;
-}
-
-uint64_t kallsyms_lookup(const char *path, const char *name)
-{
-	char line[512], sym[256], type;
-	unsigned long long addr;
-	uint64_t found = 0;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) == 3 && !strcmp(sym, name)) {
-			found = addr;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
 }

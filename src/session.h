@@ -95,7 +95,4 @@ uint64_t session_events_lost(struct session *s);
 /* The same by cause: fills up to max (what, count) pairs, returns how many. */
 size_t session_losses(struct session *s, struct vq_loss_count *out, size_t max);
 
-/* Address of a kernel symbol from /proc/kallsyms, 0 if absent or hidden. */
-uint64_t kallsyms_lookup(const char *path, const char *name);
-
 #endif

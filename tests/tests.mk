@@ -53,6 +53,21 @@ test-vm: $(OUTPUT)/vqwatch $(BPF_TESTS:=.static)
 	VQWATCH_BIN=$(OUTPUT)/vqwatch tests/vm/run --self-test
 	VQWATCH_BIN=$(OUTPUT)/vqwatch VQWATCH_GUEST_BINS="$(BPF_TESTS:=.static)" tests/vm/run
 
+# make bench: a benchmark, not a test (see tests/bench/vq-bench); natively,
+# then in a 6.12 guest.  The empty baseline programs never ship in vqwatch.
+BENCH_HOOKS := $(TEST_OUT)/bench_hooks
+$(BENCH_HOOKS): tests/bench/bench_hooks.c $(OUTPUT)/bench.skel.h | $(TEST_OUT)
+	$(CC) $(ALL_CFLAGS) $< -lbpf -lelf -lz -o $@
+$(BENCH_HOOKS).static: tests/bench/bench_hooks.c $(OUTPUT)/bench.skel.h | $(TEST_OUT)
+	$(CC) $(ALL_CFLAGS) -static $< -l:libbpf.a -l:libelf.a -l:libz.a -o $@
+
+.PHONY: bench
+bench: $(OUTPUT)/vqwatch $(BENCH_HOOKS) $(BENCH_HOOKS).static
+	tests/bench/vq-bench $(OUTPUT)/vqwatch $(BENCH_HOOKS) /var/tmp/vqwatch-bench.img 20000
+	rm -f /var/tmp/vqwatch-bench.img
+	VQWATCH_BIN=$(OUTPUT)/vqwatch VQWATCH_GUEST_BINS="$(BENCH_HOOKS).static tests/bench/vq-bench" \
+		tests/vm/run -v tests/bench/guest-blk.json
+
 # Dependencies first, then every suite; stops at the first failing suite.
 test: deps
 	$(MAKE) all
