@@ -429,15 +429,26 @@ static int apply_layout(struct vq_device *d)
 		layout_free(&l);
 		if (layout_compute(&in, &l))
 			return -1;
-		for (size_t i = 0; i < d->n_queues && all; i++)
-			all = layout_find_name(&l, d->queues[i].name) != NULL;
+		for (size_t i = 0; i < d->n_queues && all; i++) {
+			bool found = false;
+
+			for (size_t k = 0; k < l.n_queues && !found; k++)
+				found = l.queues[k].index[RULE_LINUX] == d->queues[i].index &&
+					!strcmp(l.queues[k].linux_name, d->queues[i].name);
+			all = found;
+		}
 		if (all)
 			break;
 	}
 	for (size_t i = 0; i < d->n_queues; i++) {
 		struct vq_queue *q = &d->queues[i];
-		const struct layout_queue *lq = layout_find_name(&l, q->name);
+		const struct layout_queue *lq = NULL;
 
+		/* by index: console ports all name their queues input/output */
+		for (size_t k = 0; k < l.n_queues && !lq; k++)
+			if (l.queues[k].index[RULE_LINUX] == q->index &&
+			    !strcmp(l.queues[k].linux_name, q->name))
+				lq = &l.queues[k];
 		if (!lq)
 			continue;
 		strbuf_copy(q->role, sizeof(q->role), lq->role);
@@ -475,11 +486,17 @@ static int fill_device(struct bpf_source *src, struct vq_report *r, struct track
 	d->index = t->dev_index;
 	d->removed = t->gone;
 	if (t->seen_known && (t->seen.flags & VQ_SEEN_OFFERED)) {
+		/* the probe's get_features gives 64 bits; a device read has 128:
+		 * compared over what both saw, and a difference is said */
+		if (d->offered_known && d->offered.word[0] != t->seen.offered[0] && !d->note)
+			d->note = "the feature offer seen at probe differs from what the device "
+				  "reports now (offered: as seen at probe)";
 		d->offered.word[0] = t->seen.offered[0];
-		d->offered.word[1] = t->seen.offered[1];
+		if (!d->offered_known)
+			d->offered.word[1] = t->seen.offered[1];
 		d->offered_known = true;
 		d->offered_source = "probe";
-	} else if (!d->offered_known) {
+	} else if (!d->offered_known && !d->offered_note) {
 		d->offered_note = "the driver probed before vqwatch attached, so its feature "
 				  "offer was not seen; 'vqwatch trace --rebind DEVICE' (disruptive) "
 				  "captures it";

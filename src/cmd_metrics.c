@@ -17,6 +17,7 @@
 #include <time.h>
 #include "bpf_source.h"
 #include "cmd.h"
+#include "devread.h"
 #include "findings.h"
 #include "report.h"
 #include "session.h"
@@ -37,7 +38,7 @@ static void on_signal(int sig)
 void help_metrics(void)
 {
 	printf("usage: vqwatch metrics [--duration D] [--mode MODE] [--stall-threshold D]\n"
-	       "                       [--root DIR]\n\n"
+	       "                       [--root DIR] [--no-device-read]\n\n"
 	       "Prints one scrape of Prometheus text (exposition format 0.0.4) and exits:\n"
 	       "every device, feature bit and queue, per-queue counters, in-flight buffers\n"
 	       "and latency histograms, balloon activity, findings, and vqwatch's own\n"
@@ -49,7 +50,9 @@ void help_metrics(void)
 	       "  --mode MODE          auto (default), fentry, kprobe or tracepoint\n"
 	       "  --stall-threshold D  queue-stalled after D with no completion (default 5s)\n"
 	       "  --root DIR           no BPF: read DIR/sys and DIR/proc instead of / (a\n"
-	       "                       capture from tests/fixtures/capture.sh)\n\n"
+	       "                       capture from tests/fixtures/capture.sh)\n"
+	       "  --no-device-read     do not ask virtio-pci devices for their offer and queue\n"
+	       "                       count (through their PCI configuration window)\n\n"
 	       "Counters a mode cannot see are left out, not printed as 0.\n");
 }
 
@@ -107,11 +110,13 @@ int cmd_metrics(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "stall-threshold", required_argument, NULL, 's' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "no-device-read", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	struct findings_config fcfg = findings_config_default();
 	struct session_opts sopts = { .mode = SESSION_AUTO, .verbosity = verbose };
+	struct devread_options devread = { .enabled = true };
 	struct vq_report report = { .mode = "sysfs", .duration_s = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct bpf_source *src = NULL;
@@ -125,7 +130,7 @@ int cmd_metrics(int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":d:m:s:r:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":d:m:s:r:Nh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			if (parse_duration("--duration", optarg, &duration_ms))
@@ -145,6 +150,7 @@ int cmd_metrics(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'r': root = optarg; break;
+		case 'N': devread.enabled = false; break;
 		case 'h': help_metrics(); return EXIT_OK;
 		default: return usage_error(CMD, opt, argc, argv);
 		}
@@ -196,7 +202,8 @@ int cmd_metrics(int argc, char **argv)
 	scrape_start = now_s();
 	if (src)
 		bpf_source_sample(src);
-	if (sysfs_read(root ? root : "/", &report, err, sizeof(err))) {
+	if (sysfs_read(root ? root : "/", &report, err, sizeof(err)) ||
+	    devread_fill(root ? root : "/", &report, &devread, err, sizeof(err))) {
 		p_err(CMD, "%s", err);
 		goto cleanup;
 	}

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include "bpf_source.h"
 #include "cmd.h"
+#include "devread.h"
 #include "findings.h"
 #include "rebind.h"
 #include "report.h"
@@ -39,7 +40,8 @@ void help_trace(void)
 {
 	printf("usage: vqwatch trace [--duration D] [--interval D] [--device virtioN]...\n"
 	       "                     [--type TYPE]... [--mode MODE] [--stall-threshold D]\n"
-	       "                     [--rebind virtioN [--force]] [--json] [--fail-on SEVERITY]\n\n"
+	       "                     [--rebind virtioN [--force]] [--no-device-read] [--json]\n"
+	       "                     [--fail-on SEVERITY]\n\n"
 	       "Attaches BPF programs to the virtio core and transports, collects for a\n"
 	       "while, then reports every device and queue: layout (names, driver slots,\n"
 	       "sizes), offered and negotiated features, kicks, interrupts, buffers and\n"
@@ -58,6 +60,8 @@ void help_trace(void)
 	       "                       offer) is seen live.  Disruptive; refused for a disk\n"
 	       "                       in use, an interface with a route, and the 6.11+ MSI-X\n"
 	       "                       balloon unbind crash (--force overrides only that)\n"
+	       "  --no-device-read     do not ask virtio-pci devices for their offer and queue\n"
+	       "                       count (through their PCI configuration window)\n"
 	       "  --json               SPEC.md JSON instead of text\n"
 	       "  --fail-on SEV        exit 3 when a finding is at least SEV\n\n"
 	       "Counters a mode cannot see are null (JSON) or '-' (text): tracepoint mode\n"
@@ -128,11 +132,13 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* sysfs, then what BPF saw, then the filters: the report's model. */
-static int build_report(struct bpf_source *src, const struct filters *f, struct vq_report *r,
-			char *err, size_t errlen)
+/* sysfs, the devices' own answers, then what BPF saw, then the filters:
+ * the report's model. */
+static int build_report(struct bpf_source *src, const struct filters *f,
+			const struct devread_options *dr, struct vq_report *r, char *err,
+			size_t errlen)
 {
-	if (sysfs_read("/", r, err, errlen))
+	if (sysfs_read("/", r, err, errlen) || devread_fill("/", r, dr, err, errlen))
 		return -1;
 	if (bpf_source_fill(src, r)) {
 		snprintf(err, errlen, "out of memory");
@@ -225,6 +231,7 @@ int cmd_trace(int argc, char **argv)
 		{ "stall-threshold", required_argument, NULL, 's' },
 		{ "rebind", required_argument, NULL, 'r' },
 		{ "force", no_argument, NULL, 'F' },
+		{ "no-device-read", no_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -239,6 +246,7 @@ int cmd_trace(int argc, char **argv)
 	struct filters filt = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	int opt, fail_on = -1, ret = EXIT_RUNTIME, mode;
+	struct devread_options devread = { .enabled = true };
 	bool json = false, force = false;
 	const char *rebind = NULL;
 	struct vq_device rebind_dev = { 0 };
@@ -246,7 +254,7 @@ int cmd_trace(int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":d:i:D:t:m:s:r:Fjf:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":d:i:D:t:m:s:r:FNjf:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			if (parse_duration("--duration", optarg, &duration_ms))
@@ -315,6 +323,7 @@ int cmd_trace(int argc, char **argv)
 			break;
 		}
 		case 'F': force = true; break;
+		case 'N': devread.enabled = false; break;
 		case 'j': json = true; break;
 		case 'f':
 			fail_on = parse_fail_on(CMD, optarg);
@@ -386,7 +395,7 @@ int cmd_trace(int argc, char **argv)
 		fprintf(stderr, "vqwatch trace: %s unbound from %s and bound again\n", rebind,
 			rebind_dev.driver);
 	}
-	if (interval_ms && build_report(src, &filt, &prev, err, sizeof(err)))
+	if (interval_ms && build_report(src, &filt, &devread, &prev, err, sizeof(err)))
 		report_free(&prev);
 	while (!stop && now_ms() - start < duration_ms) {
 		struct timespec tick = { 0, 100 * 1000000 };
@@ -402,7 +411,7 @@ int cmd_trace(int argc, char **argv)
 			struct vq_report cur = { 0 };
 
 			bpf_source_sample(src);
-			if (!build_report(src, &filt, &cur, err, sizeof(err))) {
+			if (!build_report(src, &filt, &devread, &cur, err, sizeof(err))) {
 				print_deltas(&prev, &cur);
 				report_free(&prev);
 				prev = cur;
@@ -415,7 +424,7 @@ int cmd_trace(int argc, char **argv)
 
 	/* report */
 	bpf_source_sample(src);
-	if (build_report(src, &filt, &report, err, sizeof(err))) {
+	if (build_report(src, &filt, &devread, &report, err, sizeof(err))) {
 		p_err(CMD, "%s", err);
 		goto cleanup;
 	}
