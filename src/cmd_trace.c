@@ -220,7 +220,32 @@ out:
 	return ret;
 }
 
-int cmd_trace(int argc, char **argv)
+/* Everything the command line sets. */
+struct trace_opts {
+	uint64_t duration_ms, interval_ms;
+	struct findings_config findings;
+	struct session_opts session;
+	struct devread_options devread;
+	struct filters filters;
+	const char *rebind;
+	bool force, json;
+	int fail_on;
+};
+
+/* "virtioN", all of it. */
+static bool device_name_ok(const char *option, const char *arg)
+{
+	unsigned int n;
+	char tail;
+
+	if (sscanf(arg, "virtio%u%c", &n, &tail) == 1)
+		return true;
+	p_err(CMD, "%s '%s': expected a name such as virtio0", option, arg);
+	return false;
+}
+
+/* Returns -1 to go on, or the exit code (help, usage error). */
+static int parse_options(int argc, char **argv, struct trace_opts *o)
 {
 	static const struct option options[] = {
 		{ "duration", required_argument, NULL, 'd' },
@@ -237,71 +262,53 @@ int cmd_trace(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct findings_config fcfg = findings_config_default();
-	struct session_opts sopts = { .mode = SESSION_AUTO, .verbosity = verbose };
-	struct vq_report report = { .duration_s = -1 }, prev = { 0 };
-	uint64_t duration_ms = 10000, interval_ms = 0, start, last_sample, last_print;
-	struct bpf_source *src = NULL;
-	struct session *s = NULL;
-	struct filters filt = { 0 };
-	struct sigaction sa = { .sa_handler = on_signal };
-	int opt, fail_on = -1, ret = EXIT_RUNTIME, mode;
-	struct devread_options devread = { .enabled = true };
-	bool json = false, force = false;
-	const char *rebind = NULL;
-	struct vq_device rebind_dev = { 0 };
-	char err[1024];
+	struct filters *filt = &o->filters;
+	const struct vq_device_type *t;
+	int opt, mode;
 
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":d:i:D:t:m:s:r:FNjf:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
-			if (parse_duration("--duration", optarg, &duration_ms))
+			if (parse_duration("--duration", optarg, &o->duration_ms))
 				return EXIT_USAGE;
 			break;
 		case 'i':
-			if (parse_duration("--interval", optarg, &interval_ms))
+			if (parse_duration("--interval", optarg, &o->interval_ms))
 				return EXIT_USAGE;
-			if (!interval_ms) {
+			if (!o->interval_ms) {
 				p_err(CMD, "--interval must be more than 0");
 				return EXIT_USAGE;
 			}
 			break;
 		case 's':
-			if (parse_duration("--stall-threshold", optarg, &fcfg.stall_threshold_ms))
+			if (parse_duration("--stall-threshold", optarg,
+					   &o->findings.stall_threshold_ms))
 				return EXIT_USAGE;
 			break;
-		case 'D': {
-			unsigned int n;
-			char tail;
-
-			if (sscanf(optarg, "virtio%u%c", &n, &tail) != 1) {
-				p_err(CMD, "--device '%s': expected a name such as virtio0", optarg);
+		case 'D':
+			if (!device_name_ok("--device", optarg))
 				return EXIT_USAGE;
-			}
-			if (filt.n_devices == MAX_FILTERS) {
+			if (filt->n_devices == MAX_FILTERS) {
 				p_err(CMD, "--device given more than %d times", MAX_FILTERS);
 				return EXIT_USAGE;
 			}
-			filt.devices[filt.n_devices++] = optarg;
+			filt->devices[filt->n_devices++] = optarg;
 			break;
-		}
-		case 't': {
-			const struct vq_device_type *t = virtio_type_by_name(optarg);
-
+		case 't':
+			t = virtio_type_by_name(optarg);
 			if (!t) {
 				p_err(CMD, "--type '%s': no such device type; 'vqwatch help layout' "
 				      "lists them", optarg);
 				return EXIT_USAGE;
 			}
-			if (filt.n_types == MAX_FILTERS) {
+			if (filt->n_types == MAX_FILTERS) {
 				p_err(CMD, "--type given more than %d times", MAX_FILTERS);
 				return EXIT_USAGE;
 			}
-			filt.types[filt.n_types++] = t;
+			filt->types[filt->n_types++] = t;
 			break;
-		}
 		case 'm':
 			mode = session_mode_parse(optarg);
 			if (mode < 0) {
@@ -309,25 +316,19 @@ int cmd_trace(int argc, char **argv)
 				      optarg);
 				return EXIT_USAGE;
 			}
-			sopts.mode = (enum session_mode)mode;
+			o->session.mode = (enum session_mode)mode;
 			break;
-		case 'r': {
-			unsigned int n;
-			char tail;
-
-			if (sscanf(optarg, "virtio%u%c", &n, &tail) != 1) {
-				p_err(CMD, "--rebind '%s': expected a name such as virtio0", optarg);
+		case 'r':
+			if (!device_name_ok("--rebind", optarg))
 				return EXIT_USAGE;
-			}
-			rebind = optarg;
+			o->rebind = optarg;
 			break;
-		}
-		case 'F': force = true; break;
-		case 'N': devread.enabled = false; break;
-		case 'j': json = true; break;
+		case 'F': o->force = true; break;
+		case 'N': o->devread.enabled = false; break;
+		case 'j': o->json = true; break;
 		case 'f':
-			fail_on = parse_fail_on(CMD, optarg);
-			if (fail_on < 0)
+			o->fail_on = parse_fail_on(CMD, optarg);
+			if (o->fail_on < 0)
 				return EXIT_USAGE;
 			break;
 		case 'h': help_trace(); return EXIT_OK;
@@ -338,28 +339,110 @@ int cmd_trace(int argc, char **argv)
 		p_err(CMD, "unexpected argument '%s'; see 'vqwatch help trace'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	/* a device asked for by name must be there to begin with */
-	for (size_t i = 0; i < filt.n_devices; i++) {
-		char path[64];
-
-		snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s", filt.devices[i]);
-		if (access(path, F_OK)) {
-			p_err(CMD, "--device %s: no such virtio device ('vqwatch audit' lists them)",
-			      filt.devices[i]);
-			return EXIT_RUNTIME;
-		}
-	}
-
-	if (force && !rebind) {
+	if (o->force && !o->rebind) {
 		p_err(CMD, "--force only applies to --rebind");
 		return EXIT_USAGE;
 	}
+	return -1;
+}
+
+/* A device asked for by name must be there to begin with. */
+static int check_devices(const struct filters *f)
+{
+	for (size_t i = 0; i < f->n_devices; i++) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/sys/bus/virtio/devices/%s", f->devices[i]);
+		if (access(path, F_OK)) {
+			p_err(CMD, "--device %s: no such virtio device ('vqwatch audit' lists them)",
+			      f->devices[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* One line on stderr (stdout stays one document with --json). */
+static void say_attached(const struct session *s, uint64_t duration_ms)
+{
+	size_t n, attached = 0;
+	const struct vq_hook_status *hooks = session_hooks(s, &n);
+
+	for (size_t i = 0; i < n; i++)
+		attached += hooks[i].attached;
+	fprintf(stderr, "vqwatch trace: mode %s, %zu/%zu hooks attached%s; collecting for %.1fs "
+		"(Ctrl-C ends early)\n", session_mode_name(s), attached, n,
+		attached < n ? " (the report lists why the others were skipped)" : "",
+		(double)duration_ms / 1000);
+}
+
+/* Sample every second until the duration is over or a signal came; with
+ * an interval, print the deltas at each. */
+static void collect(struct bpf_source *src, const struct trace_opts *o)
+{
+	uint64_t start = now_ms(), last_sample = start, last_print = start;
+	struct vq_report prev = { 0 };
+	char err[1024];
+
+	if (o->interval_ms &&
+	    build_report(src, &o->filters, &o->devread, &prev, err, sizeof(err)))
+		report_free(&prev);
+	while (!stop && now_ms() - start < o->duration_ms) {
+		struct timespec tick = { 0, 100 * 1000000 };
+		uint64_t now;
+
+		nanosleep(&tick, NULL);
+		now = now_ms();
+		if (now - last_sample >= SAMPLE_MS) {
+			bpf_source_sample(src);
+			last_sample = now;
+		}
+		if (o->interval_ms && now - last_print >= o->interval_ms) {
+			struct vq_report cur = { 0 };
+
+			bpf_source_sample(src);
+			if (!build_report(src, &o->filters, &o->devread, &cur, err, sizeof(err))) {
+				print_deltas(&prev, &cur);
+				report_free(&prev);
+				prev = cur;
+			} else {
+				report_free(&cur);
+			}
+			last_print = now;
+		}
+	}
+	report_free(&prev);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_opts o = {
+		.duration_ms = 10000,
+		.findings = findings_config_default(),
+		.session = { .mode = SESSION_AUTO, .verbosity = verbose },
+		.devread = { .enabled = true },
+		.fail_on = -1,
+	};
+	struct vq_report report = { .duration_s = -1 };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct vq_device rebind_dev = { 0 };
+	struct bpf_source *src = NULL;
+	struct session *s = NULL;
+	int ret = parse_options(argc, argv, &o);
+	uint64_t start;
+	char err[1024];
+
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_RUNTIME;
+	if (check_devices(&o.filters))
+		return EXIT_RUNTIME;
 	/* a rebind is checked before anything is attached */
-	if (rebind && check_rebind(rebind, force, &rebind_dev))
+	if (o.rebind && check_rebind(o.rebind, o.force, &rebind_dev))
 		return EXIT_RUNTIME;
 
 	/* open: probe, load, attach */
-	s = session_open(&sopts, err, sizeof(err));
+	s = session_open(&o.session, err, sizeof(err));
 	if (!s) {
 		p_err(CMD, "%s", err);
 		goto cleanup;
@@ -371,72 +454,36 @@ int cmd_trace(int argc, char **argv)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	{	/* on stderr, so that --json output stays one document */
-		size_t n, attached = 0;
-		const struct vq_hook_status *hooks = session_hooks(s, &n);
+	say_attached(s, o.duration_ms);
 
-		for (size_t i = 0; i < n; i++)
-			attached += hooks[i].attached;
-		fprintf(stderr, "vqwatch trace: mode %s, %zu/%zu hooks attached%s; collecting "
-			"for %.1fs (Ctrl-C ends early)\n", session_mode_name(s), attached, n,
-			attached < n ? " (the report lists why the others were skipped)" : "",
-			(double)duration_ms / 1000);
-	}
-
-	/* discover, then collect */
-	start = last_sample = last_print = now_ms();
+	/* discover (and rebind), then collect */
+	start = now_ms();
 	session_trigger_discovery("/");
 	bpf_source_sample(src);
-	if (rebind) {
+	if (o.rebind) {
 		if (rebind_device(&rebind_dev, err, sizeof(err))) {
 			p_err(CMD, "%s", err);
 			goto cleanup;
 		}
-		fprintf(stderr, "vqwatch trace: %s unbound from %s and bound again\n", rebind,
+		fprintf(stderr, "vqwatch trace: %s unbound from %s and bound again\n", o.rebind,
 			rebind_dev.driver);
 	}
-	if (interval_ms && build_report(src, &filt, &devread, &prev, err, sizeof(err)))
-		report_free(&prev);
-	while (!stop && now_ms() - start < duration_ms) {
-		struct timespec tick = { 0, 100 * 1000000 };
-		uint64_t now;
-
-		nanosleep(&tick, NULL);
-		now = now_ms();
-		if (now - last_sample >= SAMPLE_MS) {
-			bpf_source_sample(src);
-			last_sample = now;
-		}
-		if (interval_ms && now - last_print >= interval_ms) {
-			struct vq_report cur = { 0 };
-
-			bpf_source_sample(src);
-			if (!build_report(src, &filt, &devread, &cur, err, sizeof(err))) {
-				print_deltas(&prev, &cur);
-				report_free(&prev);
-				prev = cur;
-			} else {
-				report_free(&cur);
-			}
-			last_print = now;
-		}
-	}
+	collect(src, &o);
 
 	/* report */
 	bpf_source_sample(src);
-	if (build_report(src, &filt, &devread, &report, err, sizeof(err))) {
+	if (build_report(src, &o.filters, &o.devread, &report, err, sizeof(err))) {
 		p_err(CMD, "%s", err);
 		goto cleanup;
 	}
 	report.duration_s = (double)(now_ms() - start) / 1000;
-	if (findings_run(&report, &fcfg)) {
+	if (findings_run(&report, &o.findings)) {
 		p_err(CMD, "out of memory");
 		goto cleanup;
 	}
-	ret = emit_report(CMD, &report, json, STYLE_TRACE, fail_on);
+	ret = emit_report(CMD, &report, o.json, STYLE_TRACE, o.fail_on);
 cleanup:
 	report_free(&report);
-	report_free(&prev);
 	bpf_source_free(src);
 	session_close(s);
 	return ret;
