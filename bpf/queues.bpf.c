@@ -162,18 +162,17 @@ int BPF_PROG(vp_get_features_fexit, void *mdev, __u64 ret)
 	return 0;
 }
 
-SEC("kprobe/vp_modern_get_features")
-int BPF_KPROBE(vp_get_features_kprobe, void *mdev)
+/* kprobe mode: the device at entry, the offer at return, by thread. */
+static __always_inline int stash_vdev(struct virtio_device *vdev)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct find_vqs_args a = { .vdev = (__u64)vdev_of_mdev(mdev) };
+	struct find_vqs_args a = { .vdev = (__u64)vdev };
 
 	bpf_map_update_elem(&stash, &id, &a, BPF_ANY);
 	return 0;
 }
 
-SEC("kretprobe/vp_modern_get_features")
-int BPF_KRETPROBE(vp_get_features_kretprobe, __u64 ret)
+static __always_inline int unstash_offered(__u64 features)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct find_vqs_args *a = bpf_map_lookup_elem(&stash, &id);
@@ -182,9 +181,21 @@ int BPF_KRETPROBE(vp_get_features_kretprobe, __u64 ret)
 		count_loss(VQ_LOST_STASH);
 		return 0;
 	}
-	record_offered((void *)a->vdev, ret);
+	record_offered((void *)a->vdev, features);
 	bpf_map_delete_elem(&stash, &id);
 	return 0;
+}
+
+SEC("kprobe/vp_modern_get_features")
+int BPF_KPROBE(vp_get_features_kprobe, void *mdev)
+{
+	return stash_vdev(vdev_of_mdev(mdev));
+}
+
+SEC("kretprobe/vp_modern_get_features")
+int BPF_KRETPROBE(vp_get_features_kretprobe, __u64 ret)
+{
+	return unstash_offered(ret);
 }
 
 SEC("fexit/vm_get_features")
@@ -197,26 +208,13 @@ int BPF_PROG(vm_get_features_fexit, struct virtio_device *vdev, __u64 ret)
 SEC("kprobe/vm_get_features")
 int BPF_KPROBE(vm_get_features_kprobe, struct virtio_device *vdev)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct find_vqs_args a = { .vdev = (__u64)vdev };
-
-	bpf_map_update_elem(&stash, &id, &a, BPF_ANY);
-	return 0;
+	return stash_vdev(vdev);
 }
 
 SEC("kretprobe/vm_get_features")
 int BPF_KRETPROBE(vm_get_features_kretprobe, __u64 ret)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	struct find_vqs_args *a = bpf_map_lookup_elem(&stash, &id);
-
-	if (!a) {
-		count_loss(VQ_LOST_STASH);
-		return 0;
-	}
-	record_offered((void *)a->vdev, ret);
-	bpf_map_delete_elem(&stash, &id);
-	return 0;
+	return unstash_offered(ret);
 }
 
 /* virtio_features_ok(dev): the driver's validate and the transport's

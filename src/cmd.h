@@ -4,6 +4,7 @@
 #define VQWATCH_CMD_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "report.h"
 
 /* Exit codes (SPEC.md). */
@@ -41,6 +42,9 @@ void p_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 
 int usage_error(const char *cmd, int opt, int argc, char **argv);
 /* --fail-on SEVERITY -> severity, or -1 with a message. */
 int parse_fail_on(const char *cmd, const char *arg);
+/* "10s", "500ms", "2m", "1h", or plain seconds -> milliseconds; -1 with a
+ * message if not a duration. */
+int parse_duration(const char *cmd, const char *option, const char *arg, uint64_t *ms);
 /* A decimal integer in [min, max], all of it; -1 with a message if not. */
 int parse_uint(const char *cmd, const char *option, const char *arg, long min, long max,
 	       unsigned int *out);

@@ -97,3 +97,25 @@ int emit_report(const char *cmd, const struct vq_report *r,
 		return EXIT_FINDINGS;
 	return EXIT_OK;
 }
+
+int parse_duration(const char *cmd, const char *option, const char *arg, uint64_t *ms)
+{
+	static const struct { const char *suffix; double scale; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "", 1000 },
+	};
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || v < 0 || v > 1e9)
+		goto bad;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(end, units[i].suffix)) {
+			*ms = (uint64_t)(v * units[i].scale);
+			return 0;
+		}
+bad:
+	p_err(cmd, "%s '%s': expected a duration such as 10s, 500ms or 2m", option, arg);
+	return -1;
+}

@@ -56,29 +56,6 @@ void help_metrics(void)
 	       "Counters a mode cannot see are left out, not printed as 0.\n");
 }
 
-/* "10s", "500ms", "2m", "1h", or plain seconds -> milliseconds (as trace). */
-static int parse_duration(const char *option, const char *arg, uint64_t *ms)
-{
-	static const struct { const char *suffix; double scale; } units[] = {
-		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "", 1000 },
-	};
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno || end == arg || v < 0 || v > 1e9)
-		goto bad;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(end, units[i].suffix)) {
-			*ms = (uint64_t)(v * units[i].scale);
-			return 0;
-		}
-bad:
-	p_err(CMD, "%s '%s': expected a duration such as 10s, 500ms or 2m", option, arg);
-	return -1;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -133,7 +110,7 @@ int cmd_metrics(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, ":d:m:s:r:Nh", options, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
-			if (parse_duration("--duration", optarg, &duration_ms))
+			if (parse_duration(CMD, "--duration", optarg, &duration_ms))
 				return EXIT_USAGE;
 			break;
 		case 'm':
@@ -146,7 +123,7 @@ int cmd_metrics(int argc, char **argv)
 			sopts.mode = (enum session_mode)mode;
 			break;
 		case 's':
-			if (parse_duration("--stall-threshold", optarg, &fcfg.stall_threshold_ms))
+			if (parse_duration(CMD, "--stall-threshold", optarg, &fcfg.stall_threshold_ms))
 				return EXIT_USAGE;
 			break;
 		case 'r': root = optarg; break;

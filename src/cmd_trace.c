@@ -69,29 +69,6 @@ void help_trace(void)
 	       "Ctrl-C ends early and still prints the report.\n");
 }
 
-/* "10s", "500ms", "2m", "1h", or plain seconds -> milliseconds. */
-static int parse_duration(const char *option, const char *arg, uint64_t *ms)
-{
-	static const struct { const char *suffix; double scale; } units[] = {
-		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "", 1000 },
-	};
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno || end == arg || v < 0 || v > 1e9)
-		goto bad;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(end, units[i].suffix)) {
-			*ms = (uint64_t)(v * units[i].scale);
-			return 0;
-		}
-bad:
-	p_err(CMD, "%s '%s': expected a duration such as 10s, 500ms or 2m", option, arg);
-	return -1;
-}
-
 struct filters {
 	const char *devices[MAX_FILTERS];
 	size_t n_devices;
@@ -271,11 +248,11 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 	while ((opt = getopt_long(argc, argv, ":d:i:D:t:m:s:r:FNjf:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
-			if (parse_duration("--duration", optarg, &o->duration_ms))
+			if (parse_duration(CMD, "--duration", optarg, &o->duration_ms))
 				return EXIT_USAGE;
 			break;
 		case 'i':
-			if (parse_duration("--interval", optarg, &o->interval_ms))
+			if (parse_duration(CMD, "--interval", optarg, &o->interval_ms))
 				return EXIT_USAGE;
 			if (!o->interval_ms) {
 				p_err(CMD, "--interval must be more than 0");
@@ -283,7 +260,7 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 			}
 			break;
 		case 's':
-			if (parse_duration("--stall-threshold", optarg,
+			if (parse_duration(CMD, "--stall-threshold", optarg,
 					   &o->findings.stall_threshold_ms))
 				return EXIT_USAGE;
 			break;
