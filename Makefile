@@ -2,7 +2,7 @@
 # vqwatch: one binary, built into build/.
 #   make            build build/vqwatch (static; STATIC=0 for a dynamic build)
 #   make deps       install build and test dependencies with apt-get
-#   make run        deps + build + run the main job on this machine
+#   make run        deps + build + run the main job on this machine (audit, trace)
 #   make test       deps + build + every test suite (unit, cli, bpf, vm)
 #   make clean      leave the tree as cloned
 
@@ -100,9 +100,12 @@ deps:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
 	else echo "make deps: all packages present"; fi
 
+# The main job: what this guest's devices and queues are (audit, no BPF),
+# then five seconds of what they do (trace: BPF, needs root).
 run: deps
 	$(MAKE) all
 	./$(OUTPUT)/vqwatch audit
+	./$(OUTPUT)/vqwatch trace --duration 5s
 
 clean:
 	rm -rf $(OUTPUT)
