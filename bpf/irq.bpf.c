@@ -68,8 +68,10 @@ int BPF_PROG(vq_irq_entry, int irq, struct irqaction *action)
 	if (!count)
 		return 0;
 	count->interrupts++;
-	count->dev_id = (__u64)action->dev_id;
-	count->kind = kind;
+	if (!count->kind) {	/* learned once: an irq keeps its handler */
+		count->dev_id = (__u64)action->dev_id;
+		count->kind = kind;
+	}
 	return 0;
 }
 
