@@ -40,3 +40,13 @@ def modern_offer: hexbits - [24, 27, 30];
 # ... and as a legacy (virtio 0.9) driver sees them, e.g. on QEMU's legacy
 # virtio-mmio (microvm's default): the low 32 bits only, legacy bits included.
 def legacy_offer: hexbits | map(select(. < 32));
+# vqwatch audit asked each virtio-pci device for its offer and queue count
+# (features.offered_source "device"): both equal QEMU's, for every PCI device
+# QEMU knows, matched by device id (only when ids are unique).
+def audit_offers_match_qemu: [qmp("oracle")[] as $o | need("audit").devices[]
+  | select(.type_id == $o.status["device-id"] and .transport == "pci")
+  | .features.offered_source == "device"
+    and (.features.offered | hexbits) == ($o.status.host_features | modern_offer
+      # QEMU's virtio-net also marks GSO (bit 6) legacy-only
+      | if $o.status["device-id"] == 1 then . - [6] else . end)
+    and .device_queues == $o.status["num-vqs"]] | length > 0 and all;
