@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vqwatch daemon: keep the BPF session attached and serve Prometheus text.
+ *   configure (options; the listen address and the textfile's directory are
+ *   checked before anything starts) -> listen -> open (probe, load, attach;
+ *   on failure serve what audit knows, attach mode sysfs, and say why)
+ *   -> discover -> first textfile -> run (sample the rings every second;
+ *   GET /metrics and every --interval's textfile read the sources afresh,
+ *   scrape.c) -> stop on SIGTERM/SIGINT (stop serving, last textfile,
+ *   detach).
+ * Logs are logfmt lines on stderr (log.c).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <event2/event.h>
+#include "bpf_source.h"
+#include "cmd.h"
+#include "http.h"
+#include "log.h"
+#include "scrape.h"
+#include "session.h"
+#include "strbuf.h"
+
+#define CMD "daemon"
+#define DEFAULT_LISTEN "127.0.0.1:9670"
+/* Ring indexes are 16 bits: sample well before 65536 completions. */
+#define SAMPLE_MS 1000
+
+struct daemon {
+	struct scrape sc;
+	const char *textfile;
+	uint64_t interval_ms;
+	struct event_base *base;
+	bool textfile_failing;	/* log a failure once, and the recovery */
+};
+
+void help_daemon(void)
+{
+	printf("usage: vqwatch daemon [--listen ADDR] [--textfile PATH] [--interval D]\n"
+	       "                      [--mode MODE] [--stall-threshold D] [--no-device-read]\n"
+	       "                      [--root DIR]\n\n"
+	       "Keeps the BPF programs attached and serves Prometheus text (exposition\n"
+	       "format 0.0.4, the metrics of 'vqwatch metrics') over HTTP:\n"
+	       "  GET /metrics   read at request time    GET /healthz   \"ok\"\n"
+	       "  GET /          a page linking both     (HEAD too; other methods: 405)\n"
+	       "Without BPF (not root, no BTF) it serves what 'vqwatch audit' knows, with\n"
+	       "vqwatch_attach_mode{mode=\"sysfs\"}, and logs why.  Devices that appear or\n"
+	       "leave while it runs appear in or leave the output.  Logs are key=value lines\n"
+	       "on stderr; SIGTERM or SIGINT stops it (exit 0).\n\n"
+	       "  --listen ADDR        IPV4:PORT or [IPV6]:PORT (default " DEFAULT_LISTEN ")\n"
+	       "  --textfile PATH      also write the text to PATH every --interval, atomically\n"
+	       "                       (node_exporter's textfile collector: PATH ends in .prom)\n"
+	       "  --interval D         textfile period (default 15s; at least 1s)\n"
+	       "  --mode MODE          auto (default), fentry, kprobe or tracepoint\n"
+	       "  --stall-threshold D  queue-stalled after D with no completion (default 5s)\n"
+	       "  --no-device-read     do not ask virtio-pci devices for their offer and queue\n"
+	       "                       count (through their PCI configuration window)\n"
+	       "  --root DIR           no BPF: read DIR/sys and DIR/proc instead of / (a\n"
+	       "                       capture from tests/fixtures/capture.sh)\n\n"
+	       "Exit codes: 0 stopped by a signal, 1 could not start (the log line says\n"
+	       "why: port in use, textfile directory not writable, ...), 2 usage error.\n");
+}
+
+/* ---- the text ---- */
+
+static int render(void *arg, char **buf, size_t *len, char *err, size_t errlen)
+{
+	struct daemon *d = arg;
+	FILE *out = open_memstream(buf, len);
+	int ret;
+
+	*buf = NULL;
+	if (!out) {
+		strbuf_copy(err, errlen, "out of memory");
+		return -1;
+	}
+	ret = scrape_write_prom(&d->sc, out, err, errlen);
+	if (fclose(out) && !ret) {
+		strbuf_copy(err, errlen, "out of memory");
+		ret = -1;
+	}
+	if (ret) {
+		free(*buf);
+		*buf = NULL;
+	}
+	return ret;
+}
+
+/* ---- the textfile: a temporary file in the same directory, fsync, rename ---- */
+
+/* "DIR/.NAME.XXXXXX" for mkostemp, and DIR; node_exporter reads *.prom
+ * only, so it never sees the temporary file. */
+static int textfile_paths(const char *path, char *tmp, size_t tmplen, char *dir, size_t dirlen)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+
+	if (!slash)
+		strbuf_copy(dir, dirlen, ".");
+	else if (slash == path)
+		strbuf_copy(dir, dirlen, "/");
+	else if (!strbuf_printf(dir, dirlen, "%.*s", (int)(slash - path), path))
+		return -1;
+	if (!*name)
+		return -1;
+	return strbuf_printf(tmp, tmplen, "%s/.%s.XXXXXX", dir, name) ? 0 : -1;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* buf NULL: only check that a file can be created there (at start). */
+static int textfile_write(const char *path, const char *buf, size_t len, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	const char *step;
+	struct stat st;
+	int fd, dfd, e;
+
+	if (textfile_paths(path, tmp, sizeof(tmp), dir, sizeof(dir))) {
+		strbuf_printf(err, errlen, "--textfile %s: not a file name", path);
+		return -1;
+	}
+	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+		strbuf_printf(err, errlen, "--textfile %s: is a directory", path);
+		return -1;
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		strbuf_printf(err, errlen, "--textfile %s: cannot create a file in %s: %s", path, dir,
+			 strerror(errno));
+		return -1;
+	}
+	if (!buf) {
+		close(fd);
+		unlink(tmp);
+		return 0;
+	}
+	/* mkostemp makes 0600; node_exporter usually runs as another user */
+	step = "write";
+	if (write_all(fd, buf, len))
+		goto fail;
+	step = "chmod";
+	if (fchmod(fd, 0644))
+		goto fail;
+	step = "fsync";
+	if (fsync(fd))
+		goto fail;
+	step = "close";
+	if (close(fd)) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	step = "rename";
+	if (rename(tmp, path))
+		goto fail;
+	/* the rename itself survives a crash once the directory is synced */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+fail:
+	e = errno;
+	strbuf_printf(err, errlen, "--textfile %s: %s %s: %s", path, step, tmp, strerror(e));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return -1;
+}
+
+static int textfile_update(struct daemon *d, char *err, size_t errlen)
+{
+	char *buf;
+	size_t len;
+	int ret;
+
+	if (render(d, &buf, &len, err, errlen))
+		return -1;
+	ret = textfile_write(d->textfile, buf, len, err, errlen);
+	free(buf);
+	return ret;
+}
+
+/* ---- events ---- */
+
+static void on_textfile(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+	char err[1024];
+
+	(void)fd;
+	(void)what;
+	if (textfile_update(d, err, sizeof(err))) {
+		if (!d->textfile_failing)	/* once, not every interval */
+			log_kv("error", "textfile not written; retrying every interval",
+			       "error", err, NULL);
+		d->textfile_failing = true;
+	} else if (d->textfile_failing) {
+		log_kv("info", "textfile written again", "path", d->textfile, NULL);
+		d->textfile_failing = false;
+	}
+}
+
+static void on_sample(evutil_socket_t fd, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	bpf_source_sample(d->sc.src);
+}
+
+static void on_stop(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)what;
+	log_kv("info", "stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
+	event_base_loopbreak(d->base);
+}
+
+static void on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	(void)arg;
+	log_kv("warn", "SIGHUP ignored: the daemon has no configuration file to reload", NULL);
+}
+
+/* ---- the command ---- */
+
+static void log_session(const struct session *s)
+{
+	size_t n, attached = 0;
+	const struct vq_hook_status *hooks = session_hooks(s, &n);
+	char a[16], total[16];
+
+	for (size_t i = 0; i < n; i++) {
+		attached += hooks[i].attached;
+		if (verbose && !hooks[i].attached)
+			log_kv("debug", "hook skipped", "hook", hooks[i].hook,
+			       "reason", hooks[i].reason, NULL);
+	}
+	snprintf(a, sizeof(a), "%zu", attached);
+	snprintf(total, sizeof(total), "%zu", n);
+	log_kv("info", "BPF attached", "mode", session_mode_name(s), "hooks_attached", a,
+	       "hooks", total, NULL);
+}
+
+int cmd_daemon(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "textfile", required_argument, NULL, 't' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "stall-threshold", required_argument, NULL, 's' },
+		{ "no-device-read", no_argument, NULL, 'N' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct daemon d = {
+		.sc = {
+			.root = "/",
+			.devread = { .enabled = true },
+			.fcfg = findings_config_default(),
+		},
+		.interval_ms = 15000,
+	};
+	struct session_opts sopts = { .mode = SESSION_AUTO, .verbosity = verbose };
+	struct event *ev_term = NULL, *ev_int = NULL, *ev_hup = NULL;
+	struct event *ev_sample = NULL, *ev_textfile = NULL;
+	struct http_server *srv = NULL;
+	struct session *s = NULL;
+	struct sockaddr_storage addr, bound;
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	const char *listen = DEFAULT_LISTEN, *root = NULL;
+	char err[1024], about[256], where[INET6_ADDRSTRLEN + 8], interval[32];
+	struct http_routes routes;
+	socklen_t addrlen;
+	int opt, mode, ret = EXIT_RUNTIME;
+	struct stat st;
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":l:t:i:m:s:Nr:h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'l': listen = optarg; break;
+		case 't': d.textfile = optarg; break;
+		case 'i':
+			if (parse_duration(CMD, "--interval", optarg, &d.interval_ms))
+				return EXIT_USAGE;
+			if (d.interval_ms < 1000) {
+				p_err(CMD, "--interval '%s': at least 1s", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			mode = session_mode_parse(optarg);
+			if (mode < 0) {
+				p_err(CMD, "--mode '%s': expected auto, fentry, kprobe or tracepoint",
+				      optarg);
+				return EXIT_USAGE;
+			}
+			sopts.mode = (enum session_mode)mode;
+			break;
+		case 's':
+			if (parse_duration(CMD, "--stall-threshold", optarg,
+					   &d.sc.fcfg.stall_threshold_ms))
+				return EXIT_USAGE;
+			break;
+		case 'N': d.sc.devread.enabled = false; break;
+		case 'r': root = optarg; break;
+		case 'h': help_daemon(); return EXIT_OK;
+		default: return usage_error(CMD, opt, argc, argv);
+		}
+	}
+	if (optind < argc) {
+		p_err(CMD, "unexpected argument '%s'; see 'vqwatch help daemon'", argv[optind]);
+		return EXIT_USAGE;
+	}
+
+	/* configure: what can be refused is refused before anything starts */
+	if (http_parse_listen(listen, &addr, &addrlen, err, sizeof(err))) {
+		p_err(CMD, "%s", err);
+		return EXIT_USAGE;
+	}
+	if (root) {
+		errno = 0;
+		if (stat(root, &st) || !S_ISDIR(st.st_mode)) {
+			p_err(CMD, "--root %s: %s", root, errno ? strerror(errno) : "not a directory");
+			return EXIT_RUNTIME;
+		}
+		d.sc.root = root;
+	}
+	if (d.textfile && textfile_write(d.textfile, NULL, 0, err, sizeof(err))) {
+		log_kv("error", "cannot start", "error", err, NULL);
+		return EXIT_RUNTIME;
+	}
+	if (d.textfile && (strlen(d.textfile) < 5 ||
+			   strcmp(d.textfile + strlen(d.textfile) - 5, ".prom")))
+		log_kv("warn", "node_exporter's textfile collector reads only files ending in .prom",
+		       "textfile", d.textfile, NULL);
+	/* a client that goes away mid-response must not kill the daemon */
+	sigaction(SIGPIPE, &ign, NULL);
+	d.base = event_base_new();
+	if (!d.base) {
+		log_kv("error", "cannot start", "error", "cannot create the event loop", NULL);
+		return EXIT_RUNTIME;
+	}
+
+	/* listen: bound now, served once the loop runs */
+	routes = (struct http_routes){ .metrics = render, .arg = &d, .about = about };
+	about[0] = '\0';
+	srv = http_server_new(d.base, (struct sockaddr *)&addr, addrlen, &routes, &bound,
+			      err, sizeof(err));
+	if (!srv) {
+		log_kv("error", "cannot start", "error", err, NULL);
+		goto cleanup;
+	}
+	http_format_addr((struct sockaddr *)&bound, where, sizeof(where));
+
+	/* open: probe, load, attach; BPF observes this machine, not --root */
+	d.sc.start_s = scrape_now_s();
+	if (!root) {
+		s = session_open(&sopts, err, sizeof(err));
+		if (!s)
+			log_kv("warn", "BPF not attached: serving what audit knows (attach mode sysfs)",
+			       "reason", err, NULL);
+	}
+	if (s) {
+		d.sc.src = bpf_source_new(s, "/");
+		if (!d.sc.src) {
+			log_kv("error", "cannot start", "error", "out of memory", NULL);
+			goto cleanup;
+		}
+		log_session(s);
+		/* discover */
+		session_trigger_discovery("/");
+		bpf_source_sample(d.sc.src);
+	}
+	snprintf(about, sizeof(about), "vqwatch %s, attach mode %s", VQWATCH_VERSION,
+		 s ? session_mode_name(s) : "sysfs");
+
+	/* first textfile: a directory that refuses it stops the start */
+	if (d.textfile && textfile_update(&d, err, sizeof(err))) {
+		log_kv("error", "cannot start", "error", err, NULL);
+		goto cleanup;
+	}
+
+	/* run */
+	ev_term = evsignal_new(d.base, SIGTERM, on_stop, &d);
+	ev_int = evsignal_new(d.base, SIGINT, on_stop, &d);
+	ev_hup = evsignal_new(d.base, SIGHUP, on_hup, &d);
+	if (!ev_term || !ev_int || !ev_hup || event_add(ev_term, NULL) ||
+	    event_add(ev_int, NULL) || event_add(ev_hup, NULL))
+		goto enomem;
+	if (d.sc.src) {
+		struct timeval tv = { SAMPLE_MS / 1000, (SAMPLE_MS % 1000) * 1000 };
+
+		ev_sample = event_new(d.base, -1, EV_PERSIST, on_sample, &d);
+		if (!ev_sample || event_add(ev_sample, &tv))
+			goto enomem;
+	}
+	if (d.textfile) {
+		struct timeval tv = { (time_t)(d.interval_ms / 1000),
+				      (suseconds_t)(d.interval_ms % 1000) * 1000 };
+
+		ev_textfile = event_new(d.base, -1, EV_PERSIST, on_textfile, &d);
+		if (!ev_textfile || event_add(ev_textfile, &tv))
+			goto enomem;
+	}
+	snprintf(interval, sizeof(interval), "%gs", (double)d.interval_ms / 1000);
+	log_kv("info", "listening", "addr", where, "mode", s ? session_mode_name(s) : "sysfs",
+	       "version", VQWATCH_VERSION, "textfile", d.textfile ? d.textfile : "",
+	       "interval", d.textfile ? interval : "", NULL);
+	if (event_base_dispatch(d.base) < 0) {
+		log_kv("error", "event loop failed", NULL);
+		goto cleanup;
+	}
+
+	/* stop: no new scrapes, the last textfile, then detach */
+	http_server_free(srv);
+	srv = NULL;
+	if (d.textfile && textfile_update(&d, err, sizeof(err)))
+		log_kv("error", "last textfile not written", "error", err, NULL);
+	ret = EXIT_OK;
+	goto cleanup;
+enomem:
+	log_kv("error", "cannot start", "error", "out of memory", NULL);
+cleanup:
+	http_server_free(srv);
+	if (ev_sample)
+		event_free(ev_sample);
+	if (ev_textfile)
+		event_free(ev_textfile);
+	if (ev_term)
+		event_free(ev_term);
+	if (ev_int)
+		event_free(ev_int);
+	if (ev_hup)
+		event_free(ev_hup);
+	bpf_source_free(d.sc.src);
+	session_close(s);
+	if (d.base)
+		event_base_free(d.base);
+	if (ret == EXIT_OK)
+		log_kv("info", "stopped", NULL);
+	return ret;
+}

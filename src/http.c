@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The daemon's HTTP server (http.h) on libevent 2.1's evhttp.
+ *
+ * Connection accounting: evhttp 2.1 tells nobody when it accepts or frees a
+ * connection, but it asks evhttp_set_bevcb's callback for each connection's
+ * bufferevent.  That callback creates it, keeps a reference, and lists it
+ * with its accept time.  A bufferevent that evhttp freed has had its
+ * callbacks cleared (bufferevent_free does that first) and is then held by
+ * our reference alone: the sweep drops it.  While its event callback is set,
+ * evhttp still owns the connection and its fd, so shutdown(2) on that fd is
+ * safe, and evhttp then sees end-of-file and frees the connection itself.
+ * The bufferevent is made without BEV_OPT_CLOSE_ON_FREE: evhttp closes the fd
+ * in evhttp_connection_free, so our reference never keeps a socket open.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include "http.h"
+#include "log.h"
+#include "strbuf.h"
+
+#define LISTEN_BACKLOG	128
+#define PROM_CONTENT_TYPE "text/plain; version=0.0.4"
+
+struct conn {
+	struct bufferevent *bev;	/* one reference is ours */
+	double since;		/* accepted, or its last request arrived */
+	bool served;		/* at least one request reached us */
+	bool closing;		/* shut down by us, evhttp not done yet */
+};
+
+struct http_server {
+	struct event_base *base;
+	struct evhttp *http;
+	struct evconnlistener *listener;	/* evhttp's, for pausing */
+	struct event *sweep, *resume;
+	struct http_routes routes;
+	struct conn *conns;
+	size_t n_conns, cap_conns;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- --listen ---- */
+
+static int parse_port(const char *s, in_port_t *port)
+{
+	unsigned long v = 0;
+
+	if (!*s || strlen(s) > 5)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (v > 65535)
+		return -1;
+	*port = htons((uint16_t)v);
+	return 0;
+}
+
+int http_parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
+		      char *err, size_t errlen)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *port, *close;
+	size_t n;
+
+	memset(ss, 0, sizeof(*ss));
+	if (spec[0] == '[') {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		close = strchr(spec, ']');
+		n = close ? (size_t)(close - spec - 1) : 0;
+		if (!close || close[1] != ':' || !n || n >= sizeof(host))
+			goto bad;
+		memcpy(host, spec + 1, n);
+		host[n] = '\0';
+		port = close + 2;
+		sin6->sin6_family = AF_INET6;
+		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1 ||
+		    parse_port(port, &sin6->sin6_port))
+			goto bad;
+		*len = sizeof(*sin6);
+	} else {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		close = strchr(spec, ':');
+		n = close ? (size_t)(close - spec) : 0;
+		if (!close || strchr(close + 1, ':') || !n || n >= sizeof(host))
+			goto bad;
+		memcpy(host, spec, n);
+		host[n] = '\0';
+		port = close + 1;
+		sin->sin_family = AF_INET;
+		if (inet_pton(AF_INET, host, &sin->sin_addr) != 1 ||
+		    parse_port(port, &sin->sin_port))
+			goto bad;
+		*len = sizeof(*sin);
+	}
+	return 0;
+bad:
+	strbuf_printf(err, errlen, "--listen '%s': expected IPV4:PORT or [IPV6]:PORT with a numeric "
+		 "address and a port up to 65535, e.g. 127.0.0.1:9670, 0.0.0.0:9670 or [::1]:9670",
+		 spec);
+	return -1;
+}
+
+void http_format_addr(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
+	} else {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(sin->sin_port));
+	}
+}
+
+static int listen_socket(const struct sockaddr *sa, socklen_t salen, char *err, size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN + 8];
+	const char *hint = "";
+	int fd, one = 1, e;
+
+	http_format_addr(sa, addr, sizeof(addr));
+	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		strbuf_printf(err, errlen, "cannot listen on %s: socket: %s", addr, strerror(errno));
+		return -1;
+	}
+	/* a restart must not wait for the old connections' TIME_WAIT; a port
+	 * another socket listens on is still refused (EADDRINUSE) */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (!bind(fd, sa, salen) && !listen(fd, LISTEN_BACKLOG))
+		return fd;
+	e = errno;
+	close(fd);
+	if (e == EADDRINUSE)
+		hint = " (another process listens there: another vqwatch daemon? choose another --listen)";
+	else if (e == EADDRNOTAVAIL)
+		hint = " (not an address of this machine)";
+	else if (e == EACCES)
+		hint = " (ports below 1024 need CAP_NET_BIND_SERVICE)";
+	strbuf_printf(err, errlen, "cannot listen on %s: %s%s", addr, strerror(e), hint);
+	return -1;
+}
+
+/* ---- connection accounting ---- */
+
+static bool conn_released(const struct conn *c)
+{
+	bufferevent_event_cb eventcb = NULL;
+
+	bufferevent_getcb(c->bev, NULL, NULL, &eventcb, NULL);
+	return !eventcb;
+}
+
+static void conn_close(struct conn *c)
+{
+	evutil_socket_t fd = bufferevent_getfd(c->bev);
+
+	if (fd >= 0)
+		shutdown(fd, SHUT_RDWR);
+	c->closing = true;
+}
+
+/* Drop what evhttp freed; close what overstayed its header deadline. */
+static void sweep_conns(struct http_server *srv)
+{
+	double now = now_s();
+	size_t kept = 0;
+
+	for (size_t i = 0; i < srv->n_conns; i++) {
+		struct conn *c = &srv->conns[i];
+
+		if (conn_released(c)) {
+			bufferevent_decref(c->bev);
+			continue;
+		}
+		if (!c->closing && now - c->since > HTTP_HEADER_DEADLINE_S)
+			conn_close(c);
+		srv->conns[kept++] = *c;
+	}
+	srv->n_conns = kept;
+}
+
+/* At the limit: close the oldest connection that never sent a request
+ * (a flood or a slow client), else the one idle the longest. */
+static void evict_one(struct http_server *srv)
+{
+	struct conn *victim = NULL;
+
+	for (size_t i = 0; i < srv->n_conns; i++) {
+		struct conn *c = &srv->conns[i];
+
+		if (c->closing)
+			continue;
+		if (!victim || (victim->served && !c->served) ||
+		    (victim->served == c->served && c->since < victim->since))
+			victim = c;
+	}
+	if (victim)
+		conn_close(victim);
+}
+
+static struct bufferevent *new_conn(struct event_base *base, void *arg)
+{
+	struct http_server *srv = arg;
+	struct bufferevent *bev;
+	size_t live = 0;
+	static double last_log;
+
+	sweep_conns(srv);
+	for (size_t i = 0; i < srv->n_conns; i++)
+		live += !srv->conns[i].closing;
+	if (live >= HTTP_MAX_CONNECTIONS) {
+		if (now_s() - last_log > 10) {	/* once per 10 s, not per connection */
+			char max[16];
+
+			snprintf(max, sizeof(max), "%d", HTTP_MAX_CONNECTIONS);
+			log_kv("warn", "connection limit reached: closing the oldest unserved or idle "
+			       "connection for each new one", "max_connections", max, NULL);
+			last_log = now_s();
+		}
+		evict_one(srv);
+	}
+	if (srv->n_conns == srv->cap_conns) {
+		size_t cap = srv->cap_conns ? srv->cap_conns * 2 : 2 * HTTP_MAX_CONNECTIONS;
+		struct conn *grown = realloc(srv->conns, cap * sizeof(*grown));
+
+		if (!grown)
+			return NULL;	/* evhttp makes an untracked one */
+		srv->conns = grown;
+		srv->cap_conns = cap;
+	}
+	bev = bufferevent_socket_new(base, -1, 0);
+	if (!bev)
+		return NULL;
+	bufferevent_incref(bev);
+	srv->conns[srv->n_conns++] = (struct conn){ .bev = bev, .since = now_s() };
+	return bev;
+}
+
+static void on_sweep(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	sweep_conns(arg);
+}
+
+/* accept(2) failed with something other than EAGAIN (EMFILE, ENFILE,
+ * ENOBUFS): pause accepting for a second instead of spinning on it. */
+static struct http_server *accepting;	/* the listener's error callback gets
+					 * evhttp's argument, not ours */
+
+static void on_accept_error(struct evconnlistener *lev, void *arg)
+{
+	struct http_server *srv = accepting;
+	struct timeval second = { 1, 0 };
+
+	(void)arg;
+	if (!srv)
+		return;
+
+	log_kv("warn", "accept failed; not accepting new connections for 1s",
+	       "error", strerror(EVUTIL_SOCKET_ERROR()), NULL);
+	evconnlistener_disable(lev);
+	event_add(srv->resume, &second);
+}
+
+static void on_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_server *srv = arg;
+
+	(void)fd;
+	(void)what;
+	evconnlistener_enable(srv->listener);
+}
+
+/* ---- routes ---- */
+
+static void reply(struct evhttp_request *req, int code, const char *reason,
+		  const char *type, const char *body, size_t len)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	struct evbuffer *buf = evbuffer_new();
+	char clen[24];
+
+	evhttp_add_header(h, "Content-Type", type);
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	/* evhttp 2.1 sends whatever body it is given, HEAD or not, and adds
+	 * Content-Length only where a body follows: HEAD gets the length GET
+	 * would have, and no body */
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_HEAD) {
+		snprintf(clen, sizeof(clen), "%zu", len);
+		evhttp_add_header(h, "Content-Length", clen);
+	} else if (buf) {
+		evbuffer_add(buf, body, len);
+	}
+	evhttp_send_reply(req, code, reason, buf);
+	if (buf)
+		evbuffer_free(buf);
+}
+
+static void reply_text(struct evhttp_request *req, int code, const char *reason, const char *text)
+{
+	reply(req, code, reason, "text/plain; charset=utf-8", text, strlen(text));
+}
+
+static void route_root(struct http_server *srv, struct evhttp_request *req)
+{
+	char *page = NULL;
+	int n;
+
+	n = asprintf(&page,
+		     "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>vqwatch</title></head>\n"
+		     "<body><h1>vqwatch</h1>\n<p>%s</p>\n<ul>\n"
+		     "<li><a href=\"metrics\">metrics</a> (Prometheus text)</li>\n"
+		     "<li><a href=\"healthz\">healthz</a></li>\n</ul>\n</body></html>\n",
+		     srv->routes.about ? srv->routes.about : "");
+	if (n < 0) {
+		reply_text(req, 500, "Internal Server Error", "out of memory\n");
+		return;
+	}
+	reply(req, 200, "OK", "text/html; charset=utf-8", page, (size_t)n);
+	free(page);
+}
+
+static void route_metrics(struct http_server *srv, struct evhttp_request *req)
+{
+	char err[512], *body = NULL;
+	size_t len = 0;
+
+	if (srv->routes.metrics(srv->routes.arg, &body, &len, err, sizeof(err))) {
+		log_kv("error", "scrape failed", "error", err, NULL);
+		strbuf_printf(err + strlen(err), sizeof(err) - strlen(err), "\n");
+		reply_text(req, 500, "Internal Server Error", err);
+		return;
+	}
+	reply(req, 200, "OK", PROM_CONTENT_TYPE, body, len);
+	free(body);
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+	struct http_server *srv = arg;
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct bufferevent *bev = evcon ? evhttp_connection_get_bufferevent(evcon) : NULL;
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+
+	for (size_t i = 0; bev && i < srv->n_conns; i++)
+		if (srv->conns[i].bev == bev) {
+			srv->conns[i].served = true;
+			srv->conns[i].since = now_s();
+		}
+	if (!path || (strcmp(path, "/") && strcmp(path, "/metrics") && strcmp(path, "/healthz"))) {
+		reply_text(req, 404, "Not Found", "not found: try /metrics, /healthz or /\n");
+		return;
+	}
+	if (cmd != EVHTTP_REQ_GET && cmd != EVHTTP_REQ_HEAD) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Allow", "GET, HEAD");
+		reply_text(req, 405, "Method Not Allowed", "method not allowed: GET or HEAD\n");
+		return;
+	}
+	if (!strcmp(path, "/metrics"))
+		route_metrics(srv, req);
+	else if (!strcmp(path, "/healthz"))
+		reply_text(req, 200, "OK", "ok\n");
+	else
+		route_root(srv, req);
+}
+
+/* ---- the server ---- */
+
+struct http_server *http_server_new(struct event_base *base, const struct sockaddr *sa,
+				    socklen_t salen, const struct http_routes *routes,
+				    struct sockaddr_storage *bound, char *err, size_t errlen)
+{
+	struct http_server *srv = calloc(1, sizeof(*srv));
+	struct timeval tv = { HTTP_TIMEOUT_S, 0 }, second = { 1, 0 };
+	struct evhttp_bound_socket *handle;
+	socklen_t blen = sizeof(*bound);
+	int fd;
+
+	if (!srv) {
+		strbuf_copy(err, errlen, "out of memory");
+		return NULL;
+	}
+	srv->base = base;
+	srv->routes = *routes;
+	fd = listen_socket(sa, salen, err, errlen);
+	if (fd < 0) {
+		free(srv);
+		return NULL;
+	}
+	if (getsockname(fd, (struct sockaddr *)bound, &blen))
+		memcpy(bound, sa, salen);
+	srv->http = evhttp_new(base);
+	srv->sweep = event_new(base, -1, EV_PERSIST, on_sweep, srv);
+	srv->resume = evtimer_new(base, on_resume, srv);
+	if (!srv->http || !srv->sweep || !srv->resume) {
+		close(fd);
+		goto enomem;
+	}
+	evhttp_set_timeout_tv(srv->http, &tv);
+	evhttp_set_max_headers_size(srv->http, HTTP_MAX_HEADER_BYTES);
+	evhttp_set_max_body_size(srv->http, HTTP_MAX_BODY_BYTES);
+	/* every method reaches on_request, which answers 405 itself (evhttp
+	 * would answer 501 for a method outside this set) */
+	evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_HEAD |
+				   EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS |
+				   EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT | EVHTTP_REQ_PATCH);
+	evhttp_set_bevcb(srv->http, new_conn, srv);
+	evhttp_set_gencb(srv->http, on_request, srv);
+	handle = evhttp_accept_socket_with_handle(srv->http, fd);	/* owns fd now */
+	if (!handle) {
+		close(fd);
+		goto enomem;
+	}
+	srv->listener = evhttp_bound_socket_get_listener(handle);
+	accepting = srv;
+	evconnlistener_set_error_cb(srv->listener, on_accept_error);
+	event_add(srv->sweep, &second);
+	return srv;
+enomem:
+	strbuf_copy(err, errlen, "cannot start the HTTP server: out of memory");
+	http_server_free(srv);
+	return NULL;
+}
+
+void http_server_free(struct http_server *srv)
+{
+	if (!srv)
+		return;
+	if (accepting == srv)
+		accepting = NULL;
+	if (srv->http)
+		evhttp_free(srv->http);	/* frees every connection, closes the socket */
+	for (size_t i = 0; i < srv->n_conns; i++)
+		bufferevent_decref(srv->conns[i].bev);
+	free(srv->conns);
+	if (srv->sweep)
+		event_free(srv->sweep);
+	if (srv->resume)
+		event_free(srv->resume);
+	free(srv);
+}

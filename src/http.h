@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The daemon's HTTP server, on libevent's evhttp (README "Build choices"):
+ *   GET|HEAD /         a small page linking the two below
+ *   GET|HEAD /metrics  Prometheus text 0.0.4, rendered at request time
+ *   GET|HEAD /healthz  "ok"
+ * Other methods on these paths get 405 (Allow: GET, HEAD), other paths 404.
+ * Limits against hostile clients (evhttp 2.1 has no connection limit, so
+ * the server counts connections itself): HTTP_MAX_CONNECTIONS at once (a
+ * new one closes the oldest that has not been served, else the oldest
+ * idle), request headers within HTTP_MAX_HEADER_BYTES and
+ * HTTP_HEADER_DEADLINE_S of the connection or its previous request,
+ * HTTP_TIMEOUT_S of inactivity, no request body beyond HTTP_MAX_BODY_BYTES.
+ */
+#ifndef VQWATCH_HTTP_H
+#define VQWATCH_HTTP_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+#define HTTP_MAX_CONNECTIONS	128
+#define HTTP_MAX_HEADER_BYTES	8192
+#define HTTP_MAX_BODY_BYTES	4096
+#define HTTP_TIMEOUT_S		10
+#define HTTP_HEADER_DEADLINE_S	10
+
+struct event_base;
+struct http_server;
+
+/* "127.0.0.1:9670", "[::1]:9670" (numeric addresses only; port 0 picks a
+ * free one) -> address.  -1 with one line in err. */
+int http_parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
+		      char *err, size_t errlen);
+/* The address in the --listen form. */
+void http_format_addr(const struct sockaddr *sa, char *buf, size_t len);
+
+struct http_routes {
+	/* The body of /metrics: 0 with a malloc'd *buf of *len bytes, or -1
+	 * with one line in err (answered 500 and logged). */
+	int (*metrics)(void *arg, char **buf, size_t *len, char *err, size_t errlen);
+	void *arg;
+	const char *about;	/* a line for the / page: version, attach mode */
+};
+
+/*
+ * Bind and listen (a bind that fails is the caller's to report: in use,
+ * not a local address, ...), then serve on base.  NULL with one line in err.
+ * bound gets the address actually bound (port 0 resolved).
+ */
+struct http_server *http_server_new(struct event_base *base, const struct sockaddr *sa,
+				    socklen_t salen, const struct http_routes *routes,
+				    struct sockaddr_storage *bound, char *err, size_t errlen);
+/* Close every connection and the listening socket. */
+void http_server_free(struct http_server *srv);
+
+#endif
