@@ -21,10 +21,12 @@ int cmd_layout(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
+int cmd_daemon(int argc, char **argv);
 void help_layout(void);
 void help_audit(void);
 void help_trace(void);
 void help_metrics(void);
+void help_daemon(void);
 
 /*
  * The end of every reporting command: render the report as JSON or text on
