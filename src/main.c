@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "audit", cmd_audit, help_audit, "devices, features and queues from sysfs, with static findings (no BPF)" },
 	{ "trace", cmd_trace, help_trace, "attach BPF, collect per-queue traffic for a while, report with findings" },
 	{ "metrics", cmd_metrics, help_metrics, "one scrape of Prometheus text (SPEC.md metrics), then exit" },
+	{ "daemon", cmd_daemon, help_daemon, "keep BPF attached, serve /metrics over HTTP, write a textfile" },
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
