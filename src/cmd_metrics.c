@@ -3,8 +3,8 @@
  * vqwatch metrics: one scrape of Prometheus text, then exit.
  *   open (probe, load, attach; on failure fall back to sysfs and say why)
  *   -> discover (read each device's uevent) -> collect (--duration, default
- *   none: sample once) -> read (sysfs + BPF -> model -> findings)
- *   -> export (report_write_prom)
+ *   none: sample once) -> read and export (scrape.c, as the daemon does at
+ *   every scrape: sysfs + device read + BPF -> model -> findings -> text)
  * The collection steps are those of cmd_trace.c, kept in step by hand.
  */
 #include <errno.h>
@@ -17,11 +17,8 @@
 #include <time.h>
 #include "bpf_source.h"
 #include "cmd.h"
-#include "devread.h"
-#include "findings.h"
-#include "report.h"
+#include "scrape.h"
 #include "session.h"
-#include "sysfs.h"
 
 #define CMD "metrics"
 /* Ring indexes are 16 bits: sample well before 65536 completions. */
@@ -56,26 +53,18 @@ void help_metrics(void)
 	       "Counters a mode cannot see are left out, not printed as 0.\n");
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Sample the rings every SAMPLE_MS for duration_ms, or until a signal. */
 static void collect(struct bpf_source *src, uint64_t duration_ms)
 {
-	double start = now_s(), last_sample = start;
+	double start = scrape_now_s(), last_sample = start;
 
-	while (!stop && (now_s() - start) * 1000 < (double)duration_ms) {
+	while (!stop && (scrape_now_s() - start) * 1000 < (double)duration_ms) {
 		struct timespec tick = { 0, 100 * 1000000 };
 
 		nanosleep(&tick, NULL);
-		if ((now_s() - last_sample) * 1000 >= SAMPLE_MS) {
+		if ((scrape_now_s() - last_sample) * 1000 >= SAMPLE_MS) {
 			bpf_source_sample(src);
-			last_sample = now_s();
+			last_sample = scrape_now_s();
 		}
 	}
 }
@@ -91,17 +80,18 @@ int cmd_metrics(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct findings_config fcfg = findings_config_default();
+	struct scrape sc = {
+		.root = "/",
+		.devread = { .enabled = true },
+		.fcfg = findings_config_default(),
+	};
 	struct session_opts sopts = { .mode = SESSION_AUTO, .verbosity = verbose };
-	struct devread_options devread = { .enabled = true };
-	struct vq_report report = { .mode = "sysfs", .duration_s = -1 };
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct bpf_source *src = NULL;
 	struct session *s = NULL;
 	uint64_t duration_ms = 0;
 	const char *root = NULL;
 	int opt, mode, ret = EXIT_RUNTIME;
-	double start, scrape_start;
 	char err[1024];
 	struct stat st;
 
@@ -123,11 +113,11 @@ int cmd_metrics(int argc, char **argv)
 			sopts.mode = (enum session_mode)mode;
 			break;
 		case 's':
-			if (parse_duration(CMD, "--stall-threshold", optarg, &fcfg.stall_threshold_ms))
+			if (parse_duration(CMD, "--stall-threshold", optarg, &sc.fcfg.stall_threshold_ms))
 				return EXIT_USAGE;
 			break;
 		case 'r': root = optarg; break;
-		case 'N': devread.enabled = false; break;
+		case 'N': sc.devread.enabled = false; break;
 		case 'h': help_metrics(); return EXIT_OK;
 		default: return usage_error(CMD, opt, argc, argv);
 		}
@@ -145,7 +135,7 @@ int cmd_metrics(int argc, char **argv)
 	}
 
 	/* open: probe, load, attach; BPF observes this machine, not --root */
-	start = now_s();
+	sc.start_s = scrape_now_s();
 	if (!root) {
 		s = session_open(&sopts, err, sizeof(err));
 		if (!s)
@@ -175,34 +165,16 @@ int cmd_metrics(int argc, char **argv)
 		collect(src, duration_ms);
 	}
 
-	/* read: what a daemon would do at each scrape */
-	scrape_start = now_s();
-	if (src)
-		bpf_source_sample(src);
-	if (sysfs_read(root ? root : "/", &report, err, sizeof(err)) ||
-	    devread_fill(root ? root : "/", &report, &devread, err, sizeof(err))) {
+	/* read and export: what the daemon does at each scrape (scrape.c) */
+	if (root)
+		sc.root = root;
+	sc.src = src;
+	if (scrape_write_prom(&sc, stdout, err, sizeof(err))) {
 		p_err(CMD, "%s", err);
-		goto cleanup;
-	}
-	if (src && bpf_source_fill(src, &report)) {
-		p_err(CMD, "out of memory");
-		goto cleanup;
-	}
-	if (src)
-		report.duration_s = now_s() - start;
-	if (findings_run(&report, &fcfg)) {
-		p_err(CMD, "out of memory");
-		goto cleanup;
-	}
-
-	/* export */
-	if (report_write_prom(stdout, &report, now_s() - scrape_start)) {
-		p_err(CMD, "cannot write the metrics to standard output: %s", strerror(errno));
 		goto cleanup;
 	}
 	ret = EXIT_OK;
 cleanup:
-	report_free(&report);
 	bpf_source_free(src);
 	session_close(s);
 	return ret;
