@@ -5,6 +5,9 @@
 #         fixtures; then once more under valgrind
 #   prom  tests/prom/run: `vqwatch metrics` through promtool check metrics
 #         (natively as root with BPF, unprivileged, on fixtures)
+#   daemon tests/daemon/run: `vqwatch daemon` on loopback: HTTP (curl), a
+#         real Prometheus scraping it, hostile clients, bad configuration,
+#         textfile, signals, devices leaving
 #   bpf   tests/bpf/test_*.c: the BPF session on this machine's kernel (root),
 #         and tests/bpf/trace-native: `vqwatch trace` as a user runs it
 #   vm    tests/vm/run: QEMU guests on Debian 6.1 and 6.12 cloud kernels
@@ -44,6 +47,10 @@ test-cli: $(OUTPUT)/vqwatch
 test-prom: $(OUTPUT)/vqwatch
 	tests/prom/run $(OUTPUT)/vqwatch
 
+.PHONY: test-daemon
+test-daemon: $(OUTPUT)/vqwatch
+	tests/daemon/run $(OUTPUT)/vqwatch
+
 test-bpf: $(BPF_TESTS) $(OUTPUT)/vqwatch
 	@rc=0; for t in $(BPF_TESTS); do echo "== $$t"; $$t || rc=1; done; \
 	echo "== tests/bpf/trace-native"; tests/bpf/trace-native $(OUTPUT)/vqwatch || rc=1; exit $$rc
@@ -74,5 +81,6 @@ test: deps
 	$(MAKE) test-unit
 	$(MAKE) test-cli
 	$(MAKE) test-prom
+	$(MAKE) test-daemon
 	$(MAKE) test-bpf
 	$(MAKE) test-vm
