@@ -436,9 +436,12 @@ int cmd_daemon(int argc, char **argv)
 			goto enomem;
 	}
 	snprintf(interval, sizeof(interval), "%gs", (double)d.interval_ms / 1000);
-	log_kv("info", "listening", "addr", where, "mode", s ? session_mode_name(s) : "sysfs",
-	       "version", VQWATCH_VERSION, "textfile", d.textfile ? d.textfile : "",
-	       "interval", d.textfile ? interval : "", NULL);
+	if (d.textfile)
+		log_kv("info", "listening", "addr", where, "mode", s ? session_mode_name(s) : "sysfs",
+		       "version", VQWATCH_VERSION, "textfile", d.textfile, "interval", interval, NULL);
+	else
+		log_kv("info", "listening", "addr", where, "mode", s ? session_mode_name(s) : "sysfs",
+		       "version", VQWATCH_VERSION, NULL);
 	if (event_base_dispatch(d.base) < 0) {
 		log_kv("error", "event loop failed", NULL);
 		goto cleanup;
