@@ -2,6 +2,7 @@
 /* The model as text for people: one block per device, then findings. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include "feature_mask.h"
 #include "hist.h"
 #include "report.h"
@@ -162,6 +163,11 @@ static void write_device(FILE *out, const struct vq_device *d, enum report_style
 			d->driver[0] ? d->driver : "(none)");
 	feature_line(out, "offered:", d->offered_known, d, &d->offered,
 		     d->offered_note ? d->offered_note : "not given");
+	/* a trace that did not see the probe says where the offer came from */
+	if (style == STYLE_TRACE && d->offered_known && d->offered_source &&
+	    !strcmp(d->offered_source, "device"))
+		fprintf(out, "  (offered: as the device reports it now; this trace did not see the "
+			"driver probe)\n");
 	feature_line(out, "negotiated:", d->negotiated_known, d, &d->negotiated, "not given");
 	if (d->removed)
 		fprintf(out, "  REMOVED during the trace: counts up to its removal\n");
