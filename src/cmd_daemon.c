@@ -304,6 +304,7 @@ int cmd_daemon(int argc, char **argv)
 	struct http_routes routes;
 	socklen_t addrlen;
 	int opt, mode, ret = EXIT_RUNTIME;
+	double detach_s;
 	struct stat st;
 
 	optind = 0;
@@ -469,10 +470,15 @@ cleanup:
 	if (ev_hup)
 		event_free(ev_hup);
 	bpf_source_free(d.sc.src);
+	detach_s = scrape_now_s();
 	session_close(s);
+	detach_s = scrape_now_s() - detach_s;
 	if (d.base)
 		event_base_free(d.base);
-	if (ret == EXIT_OK)
-		log_kv("info", "stopped", NULL);
+	if (ret == EXIT_OK) {
+		/* detaching is most of a stop: fentry links wait for the kernel */
+		snprintf(interval, sizeof(interval), "%.0f", detach_s * 1000);
+		log_kv("info", "stopped", "detach_ms", interval, NULL);
+	}
 	return ret;
 }
