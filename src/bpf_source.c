@@ -33,7 +33,8 @@ struct tracked_queue {
 	unsigned int index, num;
 	char name[VQ_NAME_LEN];
 	int slot;		/* driver's find_vqs slot, -1 unknown */
-	bool deleted;
+	bool deleted;		/* by vring_del_virtqueue, or gone from its device's list */
+	unsigned int seen_walk;	/* the last device walk that listed it */
 	int irq;		/* its own vector, -1 */
 	/* ring sampling (split rings) */
 	bool ring_known;
@@ -50,6 +51,7 @@ struct bpf_source {
 	size_t n_devs;
 	struct tracked_queue *queues;
 	size_t n_queues;
+	unsigned int walks;	/* device walks so far */
 };
 
 static uint64_t now_ns(void)
@@ -189,13 +191,15 @@ static bool sysfs_present(const struct bpf_source *src, int dev_index)
 static void snapshot_device(struct bpf_source *src, struct tracked_device *d, uint64_t now)
 {
 	struct vq_snap *snap = malloc(sizeof(*snap));
-	unsigned int skip = 0;
+	unsigned int skip = 0, walk = ++src->walks;
+	bool complete = false;
 
 	if (!snap)
 		return;
 	do {
 		if (session_snapshot(src->s, 0, d->vdev, skip, snap))
 			break;
+		complete = !snap->dev.more;
 		d->dev_index = snap->dev.dev_index;
 		d->device_id = snap->dev.device_id;
 		d->features[0] = snap->dev.features[0];
@@ -209,6 +213,7 @@ static void snapshot_device(struct bpf_source *src, struct tracked_device *d, ui
 				break;
 			q->vdev = d->vdev;
 			q->named = true;
+			q->seen_walk = walk;
 			q->index = sq->index;
 			q->num = sq->num;
 			memcpy(q->name, sq->name, sizeof(q->name));
@@ -218,6 +223,12 @@ static void snapshot_device(struct bpf_source *src, struct tracked_device *d, ui
 		skip += snap->dev.n_queues;
 	} while (snap->dev.more && snap->dev.n_queues);
 	free(snap);
+	/* queues its list no longer holds were deleted (a driver unbound or
+	 * rebound), seen here even without the deletion hook */
+	for (size_t i = 0; complete && i < src->n_queues; i++)
+		if (src->queues[i].vdev == d->vdev && src->queues[i].named &&
+		    src->queues[i].seen_walk != walk)
+			src->queues[i].deleted = true;
 }
 
 void bpf_source_sample(struct bpf_source *src)
