@@ -11,9 +11,11 @@
  * queues with the ring program (ring.bpf.c).
  */
 #include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "vqwatch_irq.h"
+#include "vq.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -28,8 +30,6 @@ struct {
 	__type(value, struct vq_irq_count);
 } irq_counts SEC(".maps");
 
-/* irqs above the array's size: counted so that nothing is dropped unseen */
-__u64 irq_drops = 0;
 
 static __always_inline struct vq_irq_count *irq_slot(int irq)
 {
@@ -37,8 +37,8 @@ static __always_inline struct vq_irq_count *irq_slot(int irq)
 	__u32 key = irq;
 
 	count = bpf_map_lookup_elem(&irq_counts, &key);
-	if (!count)
-		__sync_fetch_and_add(&irq_drops, 1);
+	if (!count)	/* an irq above the array's size: counted, never unseen */
+		count_loss(VQ_LOST_IRQ_MAP);
 	return count;
 }
 

@@ -20,6 +20,14 @@ char LICENSE[] SEC("license") = "GPL";
 /* A bounded walk: a device never has more queues than this. */
 #define WALK_MAX 512
 
+/* Written by user space only: completions seen through the ring. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VQ_MAX_QUEUES);
+	__type(key, __u64);			/* struct virtqueue * */
+	__type(value, struct vq_ring_count);
+} ring_counts SEC(".maps");
+
 /* Output, read by user space after each run (one run at a time). */
 struct vq_snap_queue snap_queues[VQ_SNAP_QUEUES];
 

@@ -9,7 +9,7 @@
 /*
  * Default size of the per-CPU counter array, indexed by Linux irq number.
  * Guests rarely exceed a few hundred irqs; user space raises it before load
- * to the machine's irq count, and irqs beyond it are counted in irq_drops,
+ * to the machine's irq count, and irqs beyond it are counted as lost,
  * never lost silently.
  */
 #define VQ_MAX_IRQS 4096

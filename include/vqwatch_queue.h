@@ -77,6 +77,7 @@ enum vq_loss {
 	VQ_LOST_SG,		/* a buffer longer than VQ_MAX_SG: bytes short */
 	VQ_LOST_STASH,		/* kretprobe found no entry state */
 	VQ_LOST_DEVICE_MAP,	/* a device beyond VQ_MAX_DEVICES */
+	VQ_LOST_IRQ_MAP,	/* an irq beyond VQ_MAX_IRQS */
 	VQ_LOSS_KINDS,
 };
 
@@ -102,6 +103,15 @@ struct vq_snap_queue {
 };
 
 _Static_assert(sizeof(struct vq_snap_queue) == 64, "vq_snap_queue layout");
+
+/* Completions user space derived from sampled ring indexes, per queue; a map
+ * (written by user space only) so that a pinned daemon keeps them across a
+ * restart. */
+struct vq_ring_count {
+	__u64 completed;
+	__u16 last_used;
+	__u16 pad[3];
+};
 
 struct vq_snap_ctx {
 	/* in */

@@ -157,11 +157,21 @@ static void on_irq(void *arg, int irq, const struct vq_irq_count *sum)
 	}
 }
 
-static void sample_ring(struct tracked_queue *q, const struct vq_snap_queue *sq, uint64_t now)
+static void sample_ring(struct session *s, struct tracked_queue *q, const struct vq_snap_queue *sq,
+			uint64_t now)
 {
+	struct vq_ring_count rc = { 0 };
+
 	if (sq->packed) {	/* no split indexes to read */
 		q->ring_known = false;
 		return;
+	}
+	if (!q->ring_known && !session_ring_count_get(s, q->vq, &rc)) {
+		/* counted by an earlier vqwatch (pinned maps): go on from there */
+		q->ring_known = true;
+		q->ring_completed = rc.completed;
+		q->last_used = rc.last_used;
+		q->last_change_ns = now;
 	}
 	if (!q->ring_known) {
 		q->ring_known = true;
@@ -177,6 +187,9 @@ static void sample_ring(struct tracked_queue *q, const struct vq_snap_queue *sq,
 	q->inflight = (uint16_t)(sq->avail_idx - sq->used_idx);
 	if (!q->inflight)
 		q->last_change_ns = now;
+	rc.completed = q->ring_completed;
+	rc.last_used = q->last_used;
+	session_ring_count_put(s, q->vq, &rc);
 }
 
 static bool sysfs_present(const struct bpf_source *src, int dev_index)
@@ -218,7 +231,7 @@ static void snapshot_device(struct bpf_source *src, struct tracked_device *d, ui
 			q->num = sq->num;
 			memcpy(q->name, sq->name, sizeof(q->name));
 			q->name[sizeof(q->name) - 1] = '\0';
-			sample_ring(q, sq, now);
+			sample_ring(src->s, q, sq, now);
 		}
 		skip += snap->dev.n_queues;
 	} while (snap->dev.more && snap->dev.n_queues);

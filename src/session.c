@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -409,7 +411,94 @@ static uint64_t ksym_addr(const struct session *s, const char *name)
 	return k && k->copies ? k->addr : 0;
 }
 
-/* Open, and set what must be set before load (rodata, map sizes). */
+/* The maps whose contents are counters: pinned with --pin.  Transient
+ * state (kretprobe stashes, the ring program's output) is not. */
+static const struct {
+	enum object_id obj;
+	const char *map;
+	const char *pin;	/* file name under the pin directory */
+} pinned_maps[] = {
+	{ OBJ_QUEUES, "devices", "queues_devices" },
+	{ OBJ_QUEUES, "created", "queues_created" },
+	{ OBJ_QUEUES, "lost", "queues_lost" },
+	{ OBJ_TRAFFIC, "traffic", "traffic_traffic" },
+	{ OBJ_TRAFFIC, "tokens", "traffic_tokens" },
+	{ OBJ_TRAFFIC, "lost", "traffic_lost" },
+	{ OBJ_IRQ, "irq_counts", "irq_counts" },
+	{ OBJ_IRQ, "lost", "irq_lost" },
+	{ OBJ_RING, "ring_counts", "ring_counts" },
+};
+
+/* A map pinned by an earlier vqwatch whose layout differs from this
+ * build's (an upgrade changed it) is removed, so that load creates it anew
+ * rather than misread it; said in one line. */
+static void drop_incompatible_pin(const struct bpf_map *map, const char *path)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(path);
+	bool same;
+
+	if (fd < 0)
+		return;
+	same = !bpf_obj_get_info_by_fd(fd, &info, &len) &&
+	       info.type == (__u32)bpf_map__type(map) &&
+	       info.key_size == bpf_map__key_size(map) &&
+	       info.value_size == bpf_map__value_size(map) &&
+	       info.max_entries == bpf_map__max_entries(map);
+	close(fd);
+	if (same)
+		return;
+	fprintf(stderr, "vqwatch: pinned map %s has another layout than this build's: "
+		"recreated (its counts start again from 0)\n", path);
+	unlink(path);
+}
+
+static int set_pins(struct session *s, enum object_id id)
+{
+	char path[4096];
+
+	if (!s->opts.pin_dir)
+		return 0;
+	for (size_t i = 0; i < sizeof(pinned_maps) / sizeof(pinned_maps[0]); i++) {
+		struct bpf_map *map;
+
+		if (pinned_maps[i].obj != id)
+			continue;
+		map = bpf_object__find_map_by_name(s->objs[id], pinned_maps[i].map);
+		if (!map)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", s->opts.pin_dir, pinned_maps[i].pin);
+		drop_incompatible_pin(map, path);
+		if (bpf_map__set_pin_path(map, path))
+			return -errno;
+	}
+	return 0;
+}
+
+/* --pin DIR: a directory on bpffs (made if missing), or one clear error. */
+static int check_pin_dir(const char *dir, char *err, size_t errlen)
+{
+	struct statfs fs;
+
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		snprintf(err, errlen, "--pin %s: %s (it must be on bpffs, e.g. /sys/fs/bpf/vqwatch)",
+			 dir, strerror(errno));
+		return -1;
+	}
+	if (statfs(dir, &fs)) {
+		snprintf(err, errlen, "--pin %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if ((unsigned long)fs.f_type != 0xcafe4a11UL) {	/* BPF_FS_MAGIC */
+		snprintf(err, errlen, "--pin %s: not on bpffs (mount -t bpf bpf /sys/fs/bpf, and "
+			 "use a directory under it)", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* Open, and set what must be set before load (rodata, map sizes, pins). */
 static int open_object(struct session *s, enum object_id id)
 {
 	switch (id) {
@@ -437,7 +526,9 @@ static int open_object(struct session *s, enum object_id id)
 	case N_OBJECTS:
 		break;
 	}
-	return s->objs[id] ? 0 : -errno;
+	if (!s->objs[id])
+		return -errno;
+	return set_pins(s, id);
 }
 
 /* Autoload the programs of every candidate variant of this object's hooks;
@@ -661,6 +752,8 @@ struct session *session_open(const struct session_opts *opts, char *err, size_t 
 	s->opts = *opts;
 	libbpf_verbosity = opts->verbosity;
 	libbpf_set_print(libbpf_print);
+	if (opts->pin_dir && check_pin_dir(opts->pin_dir, err, errlen))
+		goto fail;
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		snprintf(err, errlen, "this kernel has no BTF (/sys/kernel/btf/vmlinux: %s): "
 			 "BPF tracing needs CONFIG_DEBUG_INFO_BTF; 'vqwatch audit' works without it",
@@ -926,6 +1019,25 @@ void session_trigger_discovery(const char *root)
 	globfree(&g);
 }
 
+int session_ring_count_get(struct session *s, uint64_t vq, struct vq_ring_count *rc)
+{
+	__u64 key = vq;
+
+	if (!s->ring)
+		return -1;
+	return bpf_map__lookup_elem(s->ring->maps.ring_counts, &key, sizeof(key), rc,
+				    sizeof(*rc), 0) ? -1 : 0;
+}
+
+void session_ring_count_put(struct session *s, uint64_t vq, const struct vq_ring_count *rc)
+{
+	__u64 key = vq;
+
+	if (s->ring)
+		bpf_map__update_elem(s->ring->maps.ring_counts, &key, sizeof(key), rc,
+				     sizeof(*rc), BPF_ANY);
+}
+
 /* What each loss kind means to a user (enum vq_loss). */
 static const char *const loss_names[VQ_LOSS_KINDS] = {
 	[VQ_LOST_QUEUE_MAP] = "queue_map_full",
@@ -933,6 +1045,7 @@ static const char *const loss_names[VQ_LOSS_KINDS] = {
 	[VQ_LOST_SG] = "sg_list_too_long",
 	[VQ_LOST_STASH] = "kretprobe_without_entry",
 	[VQ_LOST_DEVICE_MAP] = "device_map_full",
+	[VQ_LOST_IRQ_MAP] = "irq_beyond_map",
 };
 
 size_t session_losses(struct session *s, struct vq_loss_count *out, size_t max)
@@ -940,6 +1053,7 @@ size_t session_losses(struct session *s, struct vq_loss_count *out, size_t max)
 	struct bpf_map *maps[] = {
 		s->queues ? s->queues->maps.lost : NULL,
 		s->traffic ? s->traffic->maps.lost : NULL,
+		s->irq ? s->irq->maps.lost : NULL,
 	};
 	const __u64 *cpu = s->percpu;
 	size_t n = 0;
@@ -955,17 +1069,13 @@ size_t session_losses(struct session *s, struct vq_loss_count *out, size_t max)
 		out[n].what = loss_names[k];
 		out[n++].count = total;
 	}
-	if (n < max) {
-		out[n].what = "irq_beyond_map";
-		out[n++].count = s->irq ? s->irq->bss->irq_drops : 0;
-	}
 	return n;
 }
 
 uint64_t session_events_lost(struct session *s)
 {
-	struct vq_loss_count losses[VQ_LOSS_KINDS + 1];
-	size_t n = session_losses(s, losses, VQ_LOSS_KINDS + 1);
+	struct vq_loss_count losses[VQ_LOSS_KINDS];
+	size_t n = session_losses(s, losses, VQ_LOSS_KINDS);
 	uint64_t total = 0;
 
 	for (size_t i = 0; i < n; i++)

@@ -35,6 +35,10 @@ int session_mode_parse(const char *s);
 struct session_opts {
 	enum session_mode mode;
 	int verbosity;		/* 1: libbpf's warnings, 2: its debug output */
+	/* Pin the counting maps in this bpffs directory, and reuse them when
+	 * they are there: a restarted daemon continues the same counters.
+	 * NULL: nothing pinned. */
+	const char *pin_dir;
 };
 
 struct session;
@@ -89,6 +93,11 @@ bool session_can_snapshot(const struct session *s);
 /* Read every /sys/bus/virtio/devices/N/uevent so that the virtio_uevent
  * hook sees devices that probed before the session. */
 void session_trigger_discovery(const char *root);
+
+/* Completions user space derived from a queue's ring, kept in a map so
+ * that they survive a pinned restart; -1 when there is none yet. */
+int session_ring_count_get(struct session *s, uint64_t vq, struct vq_ring_count *rc);
+void session_ring_count_put(struct session *s, uint64_t vq, const struct vq_ring_count *rc);
 
 /* Every record the BPF side could not keep, summed over kinds and CPUs. */
 uint64_t session_events_lost(struct session *s);
