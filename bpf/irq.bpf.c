@@ -68,7 +68,9 @@ int BPF_PROG(vq_irq_entry, int irq, struct irqaction *action)
 	if (!count)
 		return 0;
 	count->interrupts++;
-	if (!count->kind) {	/* learned once: an irq keeps its handler */
+	/* written only when it changes: an irq number can pass to another
+	 * device after a hot-unplug */
+	if (count->dev_id != (__u64)action->dev_id) {
 		count->dev_id = (__u64)action->dev_id;
 		count->kind = kind;
 	}

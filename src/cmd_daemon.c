@@ -47,7 +47,7 @@ void help_daemon(void)
 {
 	printf("usage: vqwatch daemon [--listen ADDR] [--textfile PATH] [--interval D]\n"
 	       "                      [--mode MODE] [--stall-threshold D] [--no-device-read]\n"
-	       "                      [--root DIR]\n\n"
+	       "                      [--pin DIR] [--root DIR]\n\n"
 	       "Keeps the BPF programs attached and serves Prometheus text (exposition\n"
 	       "format 0.0.4, the metrics of 'vqwatch metrics') over HTTP:\n"
 	       "  GET /metrics   read at request time    GET /healthz   \"ok\"\n"
@@ -64,6 +64,9 @@ void help_daemon(void)
 	       "  --stall-threshold D  queue-stalled after D with no completion (default 5s)\n"
 	       "  --no-device-read     do not ask virtio-pci devices for their offer and queue\n"
 	       "                       count (through their PCI configuration window)\n"
+	       "  --pin DIR            keep the counting maps pinned in DIR (on bpffs, e.g.\n"
+	       "                       /sys/fs/bpf/vqwatch): a restart continues the same\n"
+	       "                       counters; a map an upgrade changed is recreated\n"
 	       "  --root DIR           no BPF: read DIR/sys and DIR/proc instead of / (a\n"
 	       "                       capture from tests/fixtures/capture.sh)\n\n"
 	       "Exit codes: 0 stopped by a signal, 1 could not start (the log line says\n"
@@ -280,6 +283,7 @@ int cmd_daemon(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "stall-threshold", required_argument, NULL, 's' },
 		{ "no-device-read", no_argument, NULL, 'N' },
+		{ "pin", required_argument, NULL, 'p' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -309,7 +313,7 @@ int cmd_daemon(int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":l:t:i:m:s:Nr:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":l:t:i:m:s:Np:r:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'l': listen = optarg; break;
 		case 't': d.textfile = optarg; break;
@@ -336,6 +340,7 @@ int cmd_daemon(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'N': d.sc.devread.enabled = false; break;
+		case 'p': sopts.pin_dir = optarg; break;
 		case 'r': root = optarg; break;
 		case 'h': help_daemon(); return EXIT_OK;
 		default: return usage_error(CMD, opt, argc, argv);
@@ -386,6 +391,11 @@ int cmd_daemon(int argc, char **argv)
 	}
 	http_format_addr((struct sockaddr *)&bound, where, sizeof(where));
 
+	/* a bad --pin is a configuration error, not a reason to run unpinned */
+	if (sopts.pin_dir && !root && session_pin_dir_ok(sopts.pin_dir, err, sizeof(err))) {
+		log_kv("error", "cannot start", "error", err, NULL);
+		goto cleanup;
+	}
 	/* open: probe, load, attach; BPF observes this machine, not --root */
 	d.sc.start_s = scrape_now_s();
 	if (!root) {

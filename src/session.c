@@ -476,26 +476,37 @@ static int set_pins(struct session *s, enum object_id id)
 	return 0;
 }
 
-/* --pin DIR: a directory on bpffs (made if missing), or one clear error. */
-static int check_pin_dir(const char *dir, char *err, size_t errlen)
+int session_pin_dir_ok(const char *dir, char *err, size_t errlen)
 {
+	char parent[4096], *slash;
 	struct statfs fs;
 
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		snprintf(err, errlen, "--pin %s: %s (it must be on bpffs, e.g. /sys/fs/bpf/vqwatch)",
-			 dir, strerror(errno));
-		return -1;
+	/* made only under a directory already on bpffs: a wrong path leaves
+	 * nothing behind */
+	if (access(dir, F_OK)) {
+		strbuf_copy(parent, sizeof(parent), dir);
+		slash = strrchr(parent, '/');
+		if (slash && slash != parent)
+			*slash = '\0';
+		else
+			strcpy(parent, slash ? "/" : ".");
+		if (statfs(parent, &fs) || (unsigned long)fs.f_type != 0xcafe4a11UL)
+			goto not_bpffs;
+		if (mkdir(dir, 0700) && errno != EEXIST) {
+			snprintf(err, errlen, "--pin %s: %s", dir, strerror(errno));
+			return -1;
+		}
 	}
 	if (statfs(dir, &fs)) {
 		snprintf(err, errlen, "--pin %s: %s", dir, strerror(errno));
 		return -1;
 	}
-	if ((unsigned long)fs.f_type != 0xcafe4a11UL) {	/* BPF_FS_MAGIC */
-		snprintf(err, errlen, "--pin %s: not on bpffs (mount -t bpf bpf /sys/fs/bpf, and "
-			 "use a directory under it)", dir);
-		return -1;
-	}
-	return 0;
+	if ((unsigned long)fs.f_type == 0xcafe4a11UL)	/* BPF_FS_MAGIC */
+		return 0;
+not_bpffs:
+	snprintf(err, errlen, "--pin %s: not on bpffs (mount -t bpf bpf /sys/fs/bpf, and use a "
+		 "directory under it)", dir);
+	return -1;
 }
 
 /* Open, and set what must be set before load (rodata, map sizes, pins). */
@@ -752,7 +763,7 @@ struct session *session_open(const struct session_opts *opts, char *err, size_t 
 	s->opts = *opts;
 	libbpf_verbosity = opts->verbosity;
 	libbpf_set_print(libbpf_print);
-	if (opts->pin_dir && check_pin_dir(opts->pin_dir, err, errlen))
+	if (opts->pin_dir && session_pin_dir_ok(opts->pin_dir, err, errlen))
 		goto fail;
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		snprintf(err, errlen, "this kernel has no BTF (/sys/kernel/btf/vmlinux: %s): "

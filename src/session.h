@@ -43,6 +43,10 @@ struct session_opts {
 
 struct session;
 
+/* --pin DIR: 0 when DIR is (or was made) a directory on bpffs; else -1
+ * with one line in err. */
+int session_pin_dir_ok(const char *dir, char *err, size_t errlen);
+
 /*
  * Probe, load and attach.  Returns NULL with one line in err when nothing
  * could attach (no BPF privileges, no BTF); otherwise hooks that could not
