@@ -27,6 +27,7 @@
 #include "http.h"
 #include "log.h"
 #include "scrape.h"
+#include "sd_notify.h"
 #include "session.h"
 #include "strbuf.h"
 
@@ -243,6 +244,7 @@ static void on_stop(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	log_kv("info", "stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
+	vq_sd_notify("STOPPING=1");
 	event_base_loopbreak(d->base);
 }
 
@@ -453,6 +455,10 @@ int cmd_daemon(int argc, char **argv)
 	else
 		log_kv("info", "listening", "addr", where, "mode", s ? session_mode_name(s) : "sysfs",
 		       "version", VQWATCH_VERSION, NULL);
+	/* systemd (Type=notify): started once it listens; a no-op elsewhere */
+	if (vq_sd_notify("READY=1"))
+		log_kv("warn", "cannot notify systemd", "NOTIFY_SOCKET", getenv("NOTIFY_SOCKET"),
+		       "error", strerror(errno), NULL);
 	if (event_base_dispatch(d.base) < 0) {
 		log_kv("error", "event loop failed", NULL);
 		goto cleanup;
