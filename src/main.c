@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <bpf/libbpf.h>
 #include "cmd.h"
 #include "model.h"
 
@@ -75,7 +76,9 @@ static int dispatch(int argc, char **argv)
 		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
 			verbose++;
 		} else if (!strcmp(argv[i], "--version")) {
-			printf("vqwatch %s\n", VQWATCH_VERSION);
+			/* every build embeds the programs of all three attach modes */
+			printf("vqwatch %s (libbpf %u.%u, modes: fentry kprobe tracepoint)\n",
+			       VQWATCH_VERSION, libbpf_major_version(), libbpf_minor_version());
 			return EXIT_OK;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			usage(stdout);
