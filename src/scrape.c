@@ -17,18 +17,31 @@ double scrape_now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The device filters (sc->only): an empty list keeps every device. */
+static bool wanted(const struct scrape *sc, const struct vq_device *d)
+{
+	bool dev_ok = !sc->only.n_devices, type_ok = !sc->only.n_types;
+
+	for (size_t i = 0; i < sc->only.n_devices; i++)
+		dev_ok |= !strcmp(sc->only.devices[i], d->name);
+	for (size_t i = 0; i < sc->only.n_types; i++)
+		type_ok |= d->type == sc->only.types[i];
+	return dev_ok && type_ok;
+}
+
 /*
  * A device that left keeps its entry in the BPF source (trace reports it
  * with removed: true), but a scrape describes the guest as it is now: its
  * series go stale in Prometheus, and its name may already belong to a
- * device plugged in since, whose series must not be duplicated.
+ * device plugged in since, whose series must not be duplicated.  A device
+ * the filters leave out goes too, before its findings are run.
  */
-static void drop_removed(struct vq_report *r)
+static void drop_removed(const struct scrape *sc, struct vq_report *r)
 {
 	size_t kept = 0;
 
 	for (size_t i = 0; i < r->n_devices; i++) {
-		if (r->devices[i].removed) {
+		if (r->devices[i].removed || !wanted(sc, &r->devices[i])) {
 			free(r->devices[i].queues);
 			continue;
 		}
@@ -53,7 +66,7 @@ int scrape_read(const struct scrape *sc, struct vq_report *r, char *err, size_t 
 			goto enomem;
 		r->duration_s = scrape_now_s() - sc->start_s;
 	}
-	drop_removed(r);
+	drop_removed(sc, r);
 	if (findings_run(r, &sc->fcfg))
 		goto enomem;
 	return 0;

@@ -21,6 +21,14 @@ struct scrape {
 	struct findings_config fcfg;
 	struct bpf_source *src;		/* NULL: what sysfs (audit) knows */
 	double start_s;			/* when the session opened (scrape_now_s) */
+	/* Keep only these devices ("virtio0") and types, before findings and
+	 * rendering; an empty list keeps every device. */
+	struct {
+		char *const *devices;
+		size_t n_devices;
+		const struct vq_device_type *const *types;
+		size_t n_types;
+	} only;
 };
 
 /* CLOCK_MONOTONIC in seconds. */
@@ -28,7 +36,8 @@ double scrape_now_s(void);
 
 /*
  * Sample the BPF source, read sysfs and the device read, merge the BPF
- * source, leave out devices that left (removed), run the findings.  r must
+ * source, leave out devices that left (removed) and those sc->only does
+ * not ask for, run the findings.  r must
  * be zeroed; the caller frees it with report_free().  -1 with one line in err.
  */
 int scrape_read(const struct scrape *sc, struct vq_report *r, char *err, size_t errlen);
