@@ -33,10 +33,10 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-par
 	      -Iinclude -Iinclude/vmlinux/$(ARCH)
 ifeq ($(STATIC),1)
 LDFLAGS_ALL := -static $(LDFLAGS)
-LIBS        := -l:libbpf.a -l:libelf.a -l:libz.a -l:libevent_extra.a -l:libevent_core.a
+LIBS        := -l:libbpf.a -l:libelf.a -l:libz.a -l:libevent_extra.a -l:libevent_core.a -l:libinih.a
 else
 LDFLAGS_ALL := $(LDFLAGS)
-LIBS        := -lbpf -lelf -lz -levent_extra -levent_core
+LIBS        := -lbpf -lelf -lz -levent_extra -levent_core -linih
 endif
 
 # Pure logic: linked into the binary and into the unit tests.
@@ -44,7 +44,8 @@ CORE_SRCS  := src/virtio_tables.c src/layout.c src/findings.c src/model.c \
 	      src/feature_mask.c src/hist.c src/json.c src/report_json.c src/report_text.c src/report_prom.c src/sysfs.c \
 	      src/pci_cfg.c src/devread.c
 CMD_SRCS   := src/cmd_common.c src/cmd_layout.c src/cmd_audit.c src/cmd_trace.c src/cmd_metrics.c src/rebind.c \
-	      src/main.c src/scrape.c src/cmd_daemon.c src/http.c src/log.c src/sd_notify.c
+	      src/main.c src/scrape.c src/cmd_daemon.c src/http.c src/log.c src/sd_notify.c \
+	      src/config.c
 # The BPF session: the only code that includes the skeletons.
 SESSION_SRCS := src/session.c src/bpf_source.c
 APP_SRCS   := $(CORE_SRCS) $(CMD_SRCS) $(SESSION_SRCS)
@@ -91,7 +92,7 @@ include tests/tests.mk
 
 # Debian packages for building and for every test suite; one apt-get update.
 DEPS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev make gcc pkg-config \
-	libcmocka-dev jq valgrind prometheus libevent-dev curl \
+	libcmocka-dev jq valgrind prometheus libevent-dev libinih-dev curl \
 	qemu-system-x86 busybox-static cpio xz-utils kmod iproute2 util-linux linux-libc-dev python3 gcc-12 pahole
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The daemon's configuration: the keys of `vqwatch daemon --config FILE`
+ * (an INI file read with Debian's inih, README "Build choices") and of its
+ * command-line options, validated by the same code.  The file holds one
+ * [daemon] section:
+ *
+ *   [daemon]
+ *   listen = 127.0.0.1:9670
+ *   textfile = /var/lib/prometheus/node-exporter/vqwatch.prom
+ *   interval = 15s
+ *   mode = auto
+ *   stall_threshold = 5s
+ *   no_device_read = false
+ *   devices = virtio0,virtio2
+ *   types = balloon,blk
+ *
+ * The effective configuration is the defaults, then the file's keys, then
+ * the command line's (config_overlay); a reload re-reads the file and
+ * overlays the same command line again.
+ */
+#ifndef VQWATCH_CONFIG_H
+#define VQWATCH_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "virtio.h"
+
+#define CONFIG_MAX_FILTERS 32
+
+enum config_key {
+	CFG_LISTEN,
+	CFG_TEXTFILE,
+	CFG_INTERVAL,
+	CFG_MODE,
+	CFG_STALL_THRESHOLD,
+	CFG_NO_DEVICE_READ,
+	CFG_DEVICES,
+	CFG_TYPES,
+	CFG_N_KEYS,
+};
+
+struct daemon_config {
+	unsigned int set;	/* 1 << CFG_*: the keys given */
+	int line[CFG_N_KEYS];	/* the file's line of each key given, 0 if none */
+	/* Strings are owned (config_free) by a config that config_set filled,
+	 * borrowed by one that config_overlay filled. */
+	char *listen;
+	char *textfile;		/* NULL: no textfile */
+	uint64_t interval_ms;
+	int mode;		/* enum session_mode */
+	uint64_t stall_threshold_ms;
+	bool no_device_read;
+	/* device filters: empty lists keep every device */
+	char *devices[CONFIG_MAX_FILTERS];
+	size_t n_devices;
+	const struct vq_device_type *types[CONFIG_MAX_FILTERS];
+	size_t n_types;
+};
+
+/* Results of config_load (and config_set's -1 is CONFIG_BAD). */
+enum {
+	CONFIG_OK = 0,
+	CONFIG_UNREADABLE = 1,	/* the file cannot be opened or read (exit 1) */
+	CONFIG_BAD = 2,		/* a malformed line, unknown key, bad value (exit 2) */
+};
+
+/* The key's name in the file ("stall_threshold"), its option
+ * ("--stall-threshold"). */
+const char *config_key_name(enum config_key k);
+const char *config_key_option(enum config_key k);
+
+/* The defaults: nothing set, the values every key takes when not given. */
+void config_defaults(struct daemon_config *c, const char *listen, uint64_t interval_ms,
+		     uint64_t stall_threshold_ms);
+
+/*
+ * Validate value for key k and set it in c (strings copied; devices and
+ * types append each item of a comma-separated list).  -1 with one line in
+ * err, "NAME 'VALUE': problem", NAME being the caller's (an option, or
+ * the file's key).
+ */
+int config_set(struct daemon_config *c, enum config_key k, const char *name, const char *value,
+	       char *err, size_t errlen);
+
+/*
+ * Read FILE into c (zeroed by the caller; only what the file sets).
+ * CONFIG_OK, or CONFIG_UNREADABLE / CONFIG_BAD with one line in err:
+ * "FILE:LINE: problem" or "FILE: problem".  c is freed on error.
+ */
+int config_load(const char *path, struct daemon_config *c, char *err, size_t errlen);
+
+/* Copy into dst every key set in src (strings borrowed), marking it set. */
+void config_overlay(struct daemon_config *dst, const struct daemon_config *src);
+
+/* Whether the device filters of a and b are the same. */
+bool config_filters_equal(const struct daemon_config *a, const struct daemon_config *b);
+
+/* Free the strings of a config that config_set or config_load filled. */
+void config_free(struct daemon_config *c);
+
+#endif
