@@ -493,7 +493,9 @@ int session_pin_dir_ok(const char *dir, char *err, size_t errlen)
 		if (statfs(parent, &fs) || (unsigned long)fs.f_type != 0xcafe4a11UL)
 			goto not_bpffs;
 		if (mkdir(dir, 0700) && errno != EEXIST) {
-			snprintf(err, errlen, "--pin %s: %s", dir, strerror(errno));
+			snprintf(err, errlen, "--pin %s: %s%s", dir, strerror(errno),
+				 errno == EPERM && strchr(slash ? slash + 1 : dir, '.') ?
+				 " (bpffs names may not contain a dot)" : "");
 			return -1;
 		}
 	}

@@ -54,7 +54,8 @@ test-daemon: $(OUTPUT)/vqwatch
 test-bpf: $(BPF_TESTS) $(OUTPUT)/vqwatch
 	@rc=0; for t in $(BPF_TESTS); do echo "== $$t"; $$t || rc=1; done; \
 	echo "== tests/bpf/trace-native"; tests/bpf/trace-native $(OUTPUT)/vqwatch || rc=1; \
-	echo "== tests/bpf/devread-native"; tests/bpf/devread-native $(OUTPUT)/vqwatch || rc=1; exit $$rc
+	echo "== tests/bpf/devread-native"; tests/bpf/devread-native $(OUTPUT)/vqwatch || rc=1; \
+	echo "== tests/bpf/pin-native"; tests/bpf/pin-native $(OUTPUT)/vqwatch || rc=1; exit $$rc
 
 # First prove that the harness fails broken scenarios, then run the real ones.
 test-vm: $(OUTPUT)/vqwatch $(BPF_TESTS:=.static)
