@@ -31,6 +31,7 @@ static const struct {
 	[CFG_NO_DEVICE_READ] = { "no_device_read", "--no-device-read" },
 	[CFG_DEVICES] = { "devices", "--device" },
 	[CFG_TYPES] = { "types", "--type" },
+	[CFG_PIN_DIR] = { "pin_dir", "--pin" },
 };
 
 #define SECTION "daemon"
@@ -239,6 +240,14 @@ int config_set(struct daemon_config *c, enum config_key k, const char *name, con
 		if (set_list(c, k, name, value, err, errlen))
 			return -1;
 		break;
+	case CFG_PIN_DIR:
+		if (!*value) {
+			strbuf_printf(err, errlen, "%s: expected a directory", name);
+			return -1;
+		}
+		if (set_string(&c->pin_dir, value, err, errlen))
+			return -1;
+		break;
 	case CFG_N_KEYS:
 		return -1;
 	}
@@ -300,8 +309,8 @@ static int handler(void *arg, const char *section, const char *name, const char 
 		if (!strcmp(name, keys[k].name))
 			break;
 	if (k == CFG_N_KEYS) {
-		strbuf_printf(l->err, l->errlen, "unknown key '%s' (known: listen, textfile, "
-			      "interval, mode, stall_threshold, no_device_read, devices, types)", name);
+		strbuf_printf(l->err, l->errlen, "unknown key '%s' (known: listen, textfile, interval, "
+			      "mode, stall_threshold, no_device_read, devices, types, pin_dir)", name);
 		goto bad;
 	}
 	if (l->c->set & (1u << k)) {
@@ -334,14 +343,15 @@ int config_load(const char *path, struct daemon_config *c, char *err, size_t err
 
 	l.f = fopen(path, "re");
 	if (!l.f) {
-		strbuf_printf(err, errlen, "%s: %s", path, strerror(errno));
+		strbuf_printf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
 		return CONFIG_UNREADABLE;
 	}
 	errno = 0;
 	if (fstat(fileno(l.f), &st) || S_ISDIR(st.st_mode)) {
 		bool dir = !errno && S_ISDIR(st.st_mode);
 
-		strbuf_printf(err, errlen, "%s: %s", path, dir ? "is a directory" : strerror(errno));
+		strbuf_printf(err, errlen, "%s: cannot read: %s", path,
+			      dir ? "is a directory" : strerror(errno));
 		fclose(l.f);
 		return CONFIG_UNREADABLE;
 	}
@@ -391,6 +401,7 @@ void config_overlay(struct daemon_config *dst, const struct daemon_config *src)
 			memcpy(dst->types, src->types, sizeof(src->types));
 			dst->n_types = src->n_types;
 			break;
+		case CFG_PIN_DIR: dst->pin_dir = src->pin_dir; break;
 		case CFG_N_KEYS: break;
 		}
 		dst->set |= 1u << k;
@@ -415,6 +426,7 @@ void config_free(struct daemon_config *c)
 {
 	free(c->listen);
 	free(c->textfile);
+	free(c->pin_dir);
 	for (size_t i = 0; i < c->n_devices; i++)
 		free(c->devices[i]);
 	*c = (struct daemon_config){ 0 };

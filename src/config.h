@@ -14,6 +14,7 @@
  *   no_device_read = false
  *   devices = virtio0,virtio2
  *   types = balloon,blk
+ *   pin_dir = /sys/fs/bpf/vqwatch
  *
  * The effective configuration is the defaults, then the file's keys, then
  * the command line's (config_overlay); a reload re-reads the file and
@@ -38,6 +39,7 @@ enum config_key {
 	CFG_NO_DEVICE_READ,
 	CFG_DEVICES,
 	CFG_TYPES,
+	CFG_PIN_DIR,
 	CFG_N_KEYS,
 };
 
@@ -57,6 +59,7 @@ struct daemon_config {
 	size_t n_devices;
 	const struct vq_device_type *types[CONFIG_MAX_FILTERS];
 	size_t n_types;
+	char *pin_dir;		/* NULL: nothing pinned */
 };
 
 /* Results of config_load (and config_set's -1 is CONFIG_BAD). */
