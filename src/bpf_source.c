@@ -23,6 +23,9 @@ struct tracked_device {
 	uint64_t features[2];	/* negotiated, as the ring program read them */
 	bool snapped;		/* read at least once */
 	bool gone;		/* its sysfs directory disappeared */
+	/* vdev while it lived: once gone, vdev is 0 so that a device later
+	 * allocated at the same address is tracked afresh */
+	uint64_t was_vdev;
 	struct vq_dev_seen seen;	/* from the discovery hooks */
 	bool seen_known;
 };
@@ -86,6 +89,8 @@ static struct tracked_device *device_for(struct bpf_source *src, uint64_t vdev)
 {
 	struct tracked_device *grown;
 
+	if (!vdev)	/* not an address (and what gone devices hold) */
+		return NULL;
 	for (size_t i = 0; i < src->n_devs; i++)
 		if (src->devs[i].vdev == vdev)
 			return &src->devs[i];
@@ -270,6 +275,8 @@ void bpf_source_sample(struct bpf_source *src)
 		/* a device that left sysfs is freed memory now: never read it again */
 		if (d->dev_index >= 0 && !sysfs_present(src, d->dev_index)) {
 			d->gone = true;
+			d->was_vdev = d->vdev;
+			d->vdev = 0;
 			continue;
 		}
 		snapshot_device(src, d, now);
@@ -536,7 +543,8 @@ static int fill_device(struct bpf_source *src, struct vq_report *r, struct track
 		const struct tracked_queue *tq = &src->queues[i];
 		struct vq_queue *q;
 
-		if (tq->vdev != t->vdev || !tq->named || (tq->deleted && !t->gone))
+		if (tq->vdev != (t->gone ? t->was_vdev : t->vdev) || !tq->named ||
+		    (tq->deleted && !t->gone))
 			continue;
 		q = device_add_queue(d);
 		if (!q)
