@@ -4,6 +4,9 @@
 #   make deps       install build and test dependencies with apt-get
 #   make run        deps + build + run the main job on this machine (audit, trace)
 #   make test       deps + build + every test suite (unit, cli, bpf, vm)
+#   make install    install the binary, man page, completion, systemd unit and
+#                   Prometheus rules under PREFIX (/usr/local), DESTDIR for staging
+#   make uninstall  remove what make install installed
 #   make clean      leave the tree as cloned
 
 OUTPUT     := build
@@ -93,7 +96,8 @@ include tests/tests.mk
 # Debian packages for building and for every test suite; one apt-get update.
 DEPS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev make gcc pkg-config \
 	libcmocka-dev jq valgrind prometheus libevent-dev libinih-dev curl \
-	qemu-system-x86 busybox-static cpio xz-utils kmod iproute2 util-linux linux-libc-dev python3 gcc-12 pahole
+	qemu-system-x86 busybox-static cpio xz-utils kmod iproute2 util-linux linux-libc-dev python3 gcc-12 pahole \
+	groff-base man-db systemd
 deps:
 	@missing=$$(for p in $(DEPS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -110,3 +114,34 @@ run: deps
 
 clean:
 	rm -rf $(OUTPUT)
+
+# Installation.  The unit names the binary by its installed path; systemd
+# reads units from $(PREFIX)/lib/systemd/system for /usr/local and /usr.
+PREFIX      ?= /usr/local
+SBINDIR     ?= $(PREFIX)/sbin
+DATADIR     ?= $(PREFIX)/share
+MANDIR      ?= $(DATADIR)/man
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
+# Alert rules (not their promtool tests) and dashboards, to $(DATADIR)/vqwatch.
+SHARE_FILES := $(filter-out %.test.yml,$(wildcard deploy/prometheus/*.yml)) \
+	       $(wildcard deploy/grafana/*.json)
+INSTALLED   := $(SBINDIR)/vqwatch $(MANDIR)/man8/vqwatch.8 $(BASHCOMPDIR)/vqwatch \
+	       $(UNITDIR)/vqwatch.service $(addprefix $(DATADIR)/vqwatch/,$(notdir $(SHARE_FILES)))
+
+.PHONY: install uninstall
+install: $(OUTPUT)/vqwatch
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/vqwatch
+	install -m 0755 $(OUTPUT)/vqwatch $(DESTDIR)$(SBINDIR)/vqwatch
+	sed 's|/usr/local/lib/systemd/system|$(UNITDIR)|g; s|/usr/local/share|$(DATADIR)|g' \
+		docs/vqwatch.8 > $(DESTDIR)$(MANDIR)/man8/vqwatch.8
+	install -m 0644 deploy/bash-completion/vqwatch $(DESTDIR)$(BASHCOMPDIR)/vqwatch
+	sed 's|@SBINDIR@|$(SBINDIR)|g' deploy/systemd/vqwatch.service.in > $(DESTDIR)$(UNITDIR)/vqwatch.service
+	chmod 0644 $(DESTDIR)$(MANDIR)/man8/vqwatch.8 $(DESTDIR)$(UNITDIR)/vqwatch.service
+	$(if $(SHARE_FILES),install -m 0644 $(SHARE_FILES) $(DESTDIR)$(DATADIR)/vqwatch/)
+	@echo "installed; to run the daemon at boot: systemctl daemon-reload && systemctl enable --now vqwatch"
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DATADIR)/vqwatch 2>/dev/null
