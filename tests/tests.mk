@@ -3,6 +3,9 @@
 #   unit  tests/unit/test_*.c: cmocka, pure logic, built with ASan + UBSan
 #   cli   tests/cli/run: the binary's exit codes, text and JSON (jq), on
 #         fixtures; then once more under valgrind
+#   ship  tests/ship/run: what make install ships: man page and bash
+#         completion in sync with the option tables, man rendering, install
+#         and uninstall, systemd-analyze verify on the unit, sd_notify
 #   prom  tests/prom/run: `vqwatch metrics` through promtool check metrics
 #         (natively as root with BPF, unprivileged, on fixtures)
 #   daemon tests/daemon/run: `vqwatch daemon` on loopback: HTTP (curl), a
@@ -43,6 +46,10 @@ test-cli: $(OUTPUT)/vqwatch
 	VALGRIND=1 tests/cli/run $(OUTPUT)/vqwatch
 	tests/cli/selftest $(OUTPUT)/vqwatch
 
+.PHONY: test-ship
+test-ship: $(OUTPUT)/vqwatch
+	tests/ship/run $(OUTPUT)/vqwatch
+
 .PHONY: test-prom
 test-prom: $(OUTPUT)/vqwatch
 	tests/prom/run $(OUTPUT)/vqwatch
@@ -82,6 +89,7 @@ test: deps
 	$(MAKE) all
 	$(MAKE) test-unit
 	$(MAKE) test-cli
+	$(MAKE) test-ship
 	$(MAKE) test-prom
 	$(MAKE) test-daemon
 	$(MAKE) test-bpf
