@@ -11,6 +11,9 @@
 #   daemon tests/daemon/run: `vqwatch daemon` on loopback: HTTP (curl), a
 #         real Prometheus scraping it, hostile clients, bad configuration,
 #         textfile, signals, devices leaving
+#         then tests/dashboard/run: deploy/grafana/vqwatch.json's structure
+#         (jq) and every panel's query through a real Prometheus scraping the
+#         daemon natively and a saved guest scrape
 #   bpf   tests/bpf/test_*.c: the BPF session on this machine's kernel (root),
 #         and tests/bpf/trace-native: `vqwatch trace` as a user runs it
 #   vm    tests/vm/run: QEMU guests on Debian 6.1 and 6.12 cloud kernels
@@ -57,6 +60,7 @@ test-prom: $(OUTPUT)/vqwatch
 .PHONY: test-daemon
 test-daemon: $(OUTPUT)/vqwatch
 	tests/daemon/run $(OUTPUT)/vqwatch
+	tests/dashboard/run $(OUTPUT)/vqwatch
 
 test-bpf: $(BPF_TESTS) $(OUTPUT)/vqwatch
 	@rc=0; for t in $(BPF_TESTS); do echo "== $$t"; $$t || rc=1; done; \
