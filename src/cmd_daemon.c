@@ -50,7 +50,9 @@ struct daemon {
 	struct http_server *srv;
 	struct http_routes routes;
 	struct sockaddr_storage addr;	/* the listen address as configured */
+	struct sockaddr_storage bound;	/* and as bound (port 0 resolved) */
 	socklen_t addrlen;
+	bool failed;		/* a reload lost the listening socket: exit 1 */
 	char where[INET6_ADDRSTRLEN + 8];	/* as bound */
 	struct event *ev_textfile;
 	char *pin_dir;		/* as started: a change needs a restart */
@@ -320,14 +322,19 @@ static void on_textfile(evutil_socket_t fd, short what, void *arg);
  * file that does not parse, a textfile that cannot be written or a listen
  * address that cannot be bound leaves the running configuration as it is
  * (one error line).  The mode and the pin directory need a restart.
+ *
+ * A new listen address is bound after the old server is freed: the sockets
+ * of its closed connections leave the event loop with it, before a new
+ * socket may take one of their numbers (libevent would take the new socket
+ * for the stale one and never poll it), and an address that overlaps the
+ * old one (127.0.0.1:P to 0.0.0.0:P) can be bound.  If the new one cannot
+ * be, the old address (as bound) is bound again.
  */
 static void reload(struct daemon *d)
 {
 	struct daemon_config file = { 0 }, eff;
 	struct sockaddr_storage addr, bound;
-	struct http_server *srv = NULL;
-	char err[1024], changed[256] = "", restart[64] = "", cli[256];
-	char where[sizeof(d->where)];
+	char err[1024], again[1024], changed[256] = "", restart[64] = "", cli[256];
 	const char *old_textfile = d->textfile;
 	socklen_t addrlen;
 
@@ -346,10 +353,26 @@ static void reload(struct daemon *d)
 	if (http_parse_listen(eff.listen, &addr, &addrlen, err, sizeof(err)))
 		goto refuse;	/* config_set checked it */
 	if (addrlen != d->addrlen || memcmp(&addr, &d->addr, addrlen)) {
-		srv = http_server_new(d->base, (struct sockaddr *)&addr, addrlen, &d->routes, &bound,
-				      err, sizeof(err));
-		if (!srv)
-			goto refuse;
+		http_server_free(d->srv);
+		d->srv = http_server_new(d->base, (struct sockaddr *)&addr, addrlen, &d->routes,
+					 &bound, err, sizeof(err));
+		if (!d->srv) {
+			d->srv = http_server_new(d->base, (struct sockaddr *)&d->bound, d->addrlen,
+						 &d->routes, &bound, again, sizeof(again));
+			if (d->srv)
+				goto refuse;
+			log_kv("error", "listening socket lost in a reload: stopping", "error", err,
+			       "rebind_error", again, NULL);
+			d->failed = true;
+			event_base_loopbreak(d->base);
+			config_free(&file);
+			return;
+		}
+		http_format_addr((struct sockaddr *)&bound, d->where, sizeof(d->where));
+		d->addr = addr;
+		d->bound = bound;
+		d->addrlen = addrlen;
+		add_name(changed, sizeof(changed), "listen");
 	}
 
 	/* apply: nothing fails from here */
@@ -359,15 +382,6 @@ static void reload(struct daemon *d)
 		add_name(restart, sizeof(restart), "pin_dir");
 	eff.mode = d->eff.mode;
 	eff.pin_dir = d->eff.pin_dir;	/* d->pin_dir */
-	if (srv) {
-		http_format_addr((struct sockaddr *)&bound, where, sizeof(where));
-		http_server_free(d->srv);
-		d->srv = srv;
-		d->addr = addr;
-		d->addrlen = addrlen;
-		strbuf_copy(d->where, sizeof(d->where), where);
-		add_name(changed, sizeof(changed), "listen");
-	}
 	if (str_differ(eff.textfile, d->textfile))
 		add_name(changed, sizeof(changed), "textfile");
 	if (eff.interval_ms != d->interval_ms)
@@ -471,7 +485,6 @@ int cmd_daemon(int argc, char **argv)
 	struct event *ev_term = NULL, *ev_int = NULL, *ev_hup = NULL;
 	struct event *ev_sample = NULL;
 	struct session *s = NULL;
-	struct sockaddr_storage bound;
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 	const char *root = NULL;
 	char err[1024], about[256], interval[32], cli[256];
@@ -564,13 +577,13 @@ int cmd_daemon(int argc, char **argv)
 	/* listen: bound now, served once the loop runs */
 	d.routes = (struct http_routes){ .metrics = render, .arg = &d, .about = about };
 	about[0] = '\0';
-	d.srv = http_server_new(d.base, (struct sockaddr *)&d.addr, d.addrlen, &d.routes, &bound,
+	d.srv = http_server_new(d.base, (struct sockaddr *)&d.addr, d.addrlen, &d.routes, &d.bound,
 				err, sizeof(err));
 	if (!d.srv) {
 		log_kv("error", "cannot start", "error", err, NULL);
 		goto cleanup;
 	}
-	http_format_addr((struct sockaddr *)&bound, d.where, sizeof(d.where));
+	http_format_addr((struct sockaddr *)&d.bound, d.where, sizeof(d.where));
 
 	/* a bad --pin is a configuration error, not a reason to run unpinned */
 	if (sopts.pin_dir && !root && session_pin_dir_ok(sopts.pin_dir, err, sizeof(err))) {
@@ -650,7 +663,7 @@ int cmd_daemon(int argc, char **argv)
 	d.srv = NULL;
 	if (d.textfile && textfile_update(&d, err, sizeof(err)))
 		log_kv("error", "last textfile not written", "error", err, NULL);
-	ret = EXIT_OK;
+	ret = d.failed ? EXIT_RUNTIME : EXIT_OK;
 	goto cleanup;
 enomem:
 	log_kv("error", "cannot start", "error", "out of memory", NULL);

@@ -109,14 +109,14 @@ static bool device_name_ok(const char *s)
 static int set_list(struct daemon_config *c, enum config_key k, const char *name,
 		    const char *value, char *err, size_t errlen)
 {
-	char *copy = strdup(value), *save = NULL, *item;
+	char *copy = strdup(value), *rest = copy, *item;
 	int ret = -1;
 
 	if (!copy) {
 		strbuf_copy(err, errlen, "out of memory");
 		return -1;
 	}
-	for (char *p = copy; (item = strtok_r(p, ",", &save)); p = NULL) {
+	while ((item = strsep(&rest, ","))) {
 		size_t *n = k == CFG_DEVICES ? &c->n_devices : &c->n_types;
 
 		item += strspn(item, " \t");
