@@ -85,8 +85,19 @@ $(BENCH_HOOKS).static: tests/bench/bench_hooks.c $(OUTPUT)/bench.skel.h | $(TEST
 bench: $(OUTPUT)/vqwatch $(BENCH_HOOKS) $(BENCH_HOOKS).static
 	tests/bench/vq-bench $(OUTPUT)/vqwatch $(BENCH_HOOKS) /var/tmp/vqwatch-bench.img 20000
 	rm -f /var/tmp/vqwatch-bench.img
+	$(MAKE) bench-daemon
 	VQWATCH_BIN=$(OUTPUT)/vqwatch VQWATCH_GUEST_BINS="$(BENCH_HOOKS).static tests/bench/vq-bench" \
 		tests/vm/run -v tests/bench/guest-blk.json
+
+# make bench-daemon: the daemon with 1,000 queues natively (render time,
+# RSS, idle CPU; see tests/bench/daemon-bench), about 2.5 minutes.
+FILL_PINS := $(TEST_OUT)/fill_pins
+$(FILL_PINS): tests/bench/fill_pins.c $(wildcard include/*.h) | $(TEST_OUT)
+	$(CC) $(ALL_CFLAGS) $< -lbpf -lelf -lz -o $@
+
+.PHONY: bench-daemon
+bench-daemon: $(OUTPUT)/vqwatch $(FILL_PINS)
+	tests/bench/daemon-bench $(OUTPUT)/vqwatch $(FILL_PINS) 1000 60 50
 
 # Dependencies first, then every suite; stops at the first failing suite.
 test: deps
