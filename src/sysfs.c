@@ -223,7 +223,17 @@ static int read_vectors(struct source *s)
 	return ret;
 }
 
-/* The vectors of one device: "virtioN-..." names on its own MSI irqs. */
+static int vector_cmp(const void *a, const void *b)
+{
+	const struct vector *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->irq > y->irq) - (x->irq < y->irq);
+}
+
+/* The vectors of one device: "virtioN-..." names on its own MSI irqs,
+ * sorted by name (then irq) so that names are found by bisection: a device
+ * can have a thousand vectors (net with 500 queue pairs). */
 static int device_vectors(const struct source *s, unsigned int dev, const char *parent,
 			  struct vectors *out)
 {
@@ -235,16 +245,36 @@ static int device_vectors(const struct source *s, unsigned int dev, const char *
 		    add_vector(out, dev, v->irq, v->name))
 			return -1;
 	}
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), vector_cmp);
 	return 0;
+}
+
+/* The first of the vectors named `name` (they are adjacent), or n. */
+static size_t first_named(const struct vectors *vs, const char *name)
+{
+	size_t lo = 0, hi = vs->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(vs->v[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < vs->n && !strcmp(vs->v[lo].name, name) ? lo : vs->n;
 }
 
 /* The next unused vector named `name` (NULL: any name). */
 static struct vector *take_vector(struct vectors *vs, const char *name)
 {
-	for (size_t i = 0; i < vs->n; i++) {
+	size_t i = name ? first_named(vs, name) : 0;
+
+	for (; i < vs->n && (!name || !strcmp(vs->v[i].name, name)); i++) {
 		struct vector *v = &vs->v[i];
 
-		if (!v->used && (!name || !strcmp(v->name, name))) {
+		if (!v->used) {
 			v->used = true;
 			return v;
 		}
@@ -252,22 +282,43 @@ static struct vector *take_vector(struct vectors *vs, const char *name)
 	return NULL;
 }
 
-static void release_vectors(struct vectors *vs)
+static int name_cmp(const void *a, const void *b)
 {
-	for (size_t i = 0; i < vs->n; i++)
-		vs->v[i].used = false;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Does layout l hold a queue for every vector of the device? */
-static bool layout_covers_vectors(struct vectors *vs, const struct layout *l)
+/* Does layout l hold a queue for every vector of the device (as many
+ * queues of a name as vectors of that name)?  -1 on ENOMEM. */
+static int layout_covers_vectors(const struct vectors *vs, const struct layout *l)
 {
-	bool covered;
+	const char **names = malloc((l->n_queues + 1) * sizeof(*names));
+	size_t n = 0, i = 0;
+	int covered = 1;
 
-	for (size_t i = 0; i < l->n_queues; i++)
-		if (l->queues[i].index[RULE_LINUX] != VQ_NULL_INDEX)
-			take_vector(vs, l->queues[i].linux_name);
-	covered = take_vector(vs, NULL) == NULL;
-	release_vectors(vs);
+	if (!names)
+		return -1;
+	for (size_t k = 0; k < l->n_queues; k++)
+		if (l->queues[k].index[RULE_LINUX] != VQ_NULL_INDEX)
+			names[n++] = l->queues[k].linux_name;
+	qsort(names, n, sizeof(*names), name_cmp);
+	while (covered && i < vs->n) {	/* a run of vectors of one name */
+		size_t run = 1, have = 0;
+		const char *const key = vs->v[i].name;
+		const char **hit;
+
+		while (i + run < vs->n && !strcmp(vs->v[i + run].name, key))
+			run++;
+		hit = bsearch(&key, names, n, sizeof(*names), name_cmp);
+		if (hit) {
+			while (hit > names && !strcmp(hit[-1], key))
+				hit--;
+			while (hit + have < names + n && !strcmp(hit[have], key))
+				have++;
+		}
+		covered = have >= run;
+		i += run;
+	}
+	free(names);
 	return covered;
 }
 
@@ -287,16 +338,29 @@ static bool type_has_counted_groups(const struct vq_device_type *t)
 static int device_layout(struct vq_device *d, struct vectors *vs, struct layout *l)
 {
 	struct layout_input in = { .type = d->type, .negotiated = d->negotiated, .queues = 1 };
-	unsigned int max_n = vs->n > 1 ? (unsigned int)vs->n : 1;
+	unsigned int lo = 1, hi = vs->n > 1 ? (unsigned int)vs->n : 1;
 
-	for (unsigned int n = 1; n <= max_n; n++) {
-		in.queues = n;
+	/* A larger N only adds queues, so "covers every vector" is monotonic
+	 * in N: bisect for the smallest N that does (the largest if none). */
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		int covered;
+
+		in.queues = mid;
 		if (layout_compute(&in, l))
 			return -1;
-		if (layout_covers_vectors(vs, l) || n == max_n)
-			break;
+		covered = layout_covers_vectors(vs, l);
 		layout_free(l);
+		if (covered < 0)
+			return -1;
+		if (covered)
+			hi = mid;
+		else
+			lo = mid + 1;
 	}
+	in.queues = lo;
+	if (layout_compute(&in, l))
+		return -1;
 	d->queue_count_assumed = vs->n == 0 && type_has_counted_groups(d->type);
 	return 0;
 }
