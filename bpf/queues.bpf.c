@@ -77,13 +77,9 @@ VQ_ENTRY_HOOK1(on_uevent, virtio_uevent, struct device *, dev)
 static __always_inline int record_slots(struct virtio_device *vdev, unsigned int nvqs,
 					struct virtqueue **vqs, long ret)
 {
-	struct vq_dev_seen *d;
-
 	if (ret)
 		return 0;
-	d = device_seen(vdev);
-	if (d)
-		d->flags |= VQ_SEEN_FIND_VQS;
+	device_seen(vdev);
 	for (unsigned int i = 0; i < VQ_MAX_SLOTS && i < nvqs; i++) {
 		struct vq_created c = { .vdev = (__u64)vdev, .slot = (__s32)i,
 					 .flags = VQ_CREATED_AT_PROBE };
@@ -237,15 +233,11 @@ static __always_inline int on_del_vq(struct virtqueue *vq)
 {
 	__u64 key = (__u64)vq;
 	struct vq_created *c = lookup_or_init(&created, &key, &zero_created, VQ_LOST_QUEUE_MAP);
-	struct vq_dev_seen *d;
 
 	if (!c)
 		return 0;
 	c->vdev = (__u64)BPF_CORE_READ(vq, vdev);
 	c->flags |= VQ_CREATED_DELETED;
-	d = bpf_map_lookup_elem(&devices, &c->vdev);
-	if (d)
-		d->flags |= VQ_SEEN_REMOVED;
 	return 0;
 }
 VQ_ENTRY_HOOK1(on_del_vq, vring_del_virtqueue, struct virtqueue *, vq)

@@ -35,8 +35,6 @@ struct vq_dev_seen {
 
 #define VQ_SEEN_OFFERED		(1u << 0)
 #define VQ_SEEN_NEGOTIATED	(1u << 1)
-#define VQ_SEEN_FIND_VQS	(1u << 2)
-#define VQ_SEEN_REMOVED		(1u << 3)	/* its queues were deleted */
 
 /* Per queue, cold: learned at creation (find_vqs) or deletion. */
 struct vq_created {

@@ -45,6 +45,7 @@ struct tracked_queue {
 	uint64_t ring_completed;
 	unsigned int inflight;
 	uint64_t last_change_ns;	/* used idx moved, or nothing in flight */
+	uint64_t oldest_token_ns;	/* its oldest buffer in flight, 0 if none known */
 };
 
 struct bpf_source {
@@ -379,12 +380,8 @@ static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
 	if (t->ring_known && !t->deleted) {
 		set(&q->inflight, t->inflight);
 		set(&q->oldest_inflight_ms, t->inflight ? (now - t->last_change_ns) / 1000000 : 0);
-		if (t->inflight && adds) {
-			uint64_t oldest = session_oldest_token(s, t->vq);
-
-			if (oldest && oldest < now)
-				set(&q->oldest_inflight_ms, (now - oldest) / 1000000);
-		}
+		if (t->inflight && adds && t->oldest_token_ns && t->oldest_token_ns < now)
+			set(&q->oldest_inflight_ms, (now - t->oldest_token_ns) / 1000000);
 	}
 }
 
@@ -579,6 +576,25 @@ enomem:
 	return -1;
 }
 
+static int by_vq(const void *a, const void *b)
+{
+	const struct tracked_queue *x = a, *y = b;
+
+	return (x->vq > y->vq) - (x->vq < y->vq);
+}
+
+/* The queues are sorted by address before the pass (tokens can number
+ * tens of thousands). */
+static void on_token(void *arg, uint64_t vq, uint64_t added_ns)
+{
+	struct bpf_source *src = arg;
+	struct tracked_queue key = { .vq = vq };
+	struct tracked_queue *q = bsearch(&key, src->queues, src->n_queues, sizeof(*q), by_vq);
+
+	if (q && (!q->oldest_token_ns || added_ns < q->oldest_token_ns))
+		q->oldest_token_ns = added_ns;
+}
+
 int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
 {
 	uint64_t now = now_ns();
@@ -592,6 +608,12 @@ int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
 	for (size_t i = 0; i < r->n_losses; i++)
 		r->events_lost += r->losses[i].count;
 	r->events_lost_known = true;
+	/* the oldest buffer in flight per queue: one pass over the map */
+	for (size_t i = 0; i < src->n_queues; i++)
+		src->queues[i].oldest_token_ns = 0;
+	if (src->n_queues)
+		qsort(src->queues, src->n_queues, sizeof(*src->queues), by_vq);
+	session_for_each_token(src->s, on_token, src);
 	/* live devices first, so that those that left never take their name */
 	for (int gone = 0; gone <= 1; gone++)
 		for (size_t i = 0; i < src->n_devs; i++) {

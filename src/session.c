@@ -971,22 +971,21 @@ int session_queue_traffic(struct session *s, uint64_t vq, struct vq_traffic *sum
 	return 0;
 }
 
-uint64_t session_oldest_token(struct session *s, uint64_t vq)
+int session_for_each_token(struct session *s, void (*fn)(void *arg, uint64_t vq, uint64_t added_ns),
+			   void *arg)
 {
 	struct vq_token_key key, *prev = NULL;
-	uint64_t oldest = 0, added;
+	uint64_t added;
 
 	if (!s->traffic)
-		return 0;
+		return -1;
 	while (!bpf_map__get_next_key(s->traffic->maps.tokens, prev, &key, sizeof(key))) {
-		if (key.vq == vq &&
-		    !bpf_map__lookup_elem(s->traffic->maps.tokens, &key, sizeof(key), &added,
-					  sizeof(added), 0) &&
-		    (!oldest || added < oldest))
-			oldest = added;
+		if (!bpf_map__lookup_elem(s->traffic->maps.tokens, &key, sizeof(key), &added,
+					  sizeof(added), 0))
+			fn(arg, key.vq, added);
 		prev = &key;
 	}
-	return oldest;
+	return 0;
 }
 
 bool session_can_snapshot(const struct session *s)
@@ -1089,13 +1088,3 @@ size_t session_losses(struct session *s, struct vq_loss_count *out, size_t max)
 	return n;
 }
 
-uint64_t session_events_lost(struct session *s)
-{
-	struct vq_loss_count losses[VQ_LOSS_KINDS];
-	size_t n = session_losses(s, losses, VQ_LOSS_KINDS);
-	uint64_t total = 0;
-
-	for (size_t i = 0; i < n; i++)
-		total += losses[i].count;
-	return total;
-}

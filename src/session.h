@@ -77,9 +77,10 @@ int session_for_each_created(struct session *s,
 			     void *arg);
 /* Traffic of one queue, summed over CPUs; -1 when the queue has none. */
 int session_queue_traffic(struct session *s, uint64_t vq, struct vq_traffic *sum);
-/* The oldest add time (ns, CLOCK_MONOTONIC) of a buffer still in flight on
- * vq, 0 when none is known. */
-uint64_t session_oldest_token(struct session *s, uint64_t vq);
+/* Every buffer in flight with its add time (ns, CLOCK_MONOTONIC), in one
+ * pass over the in-flight map; -1 without the traffic object. */
+int session_for_each_token(struct session *s, void (*fn)(void *arg, uint64_t vq, uint64_t added_ns),
+			   void *arg);
 
 /* What the ring program returns: the device, and queues[0..dev.n_queues). */
 struct vq_snap {
@@ -103,9 +104,8 @@ void session_trigger_discovery(const char *root);
 int session_ring_count_get(struct session *s, uint64_t vq, struct vq_ring_count *rc);
 void session_ring_count_put(struct session *s, uint64_t vq, const struct vq_ring_count *rc);
 
-/* Every record the BPF side could not keep, summed over kinds and CPUs. */
-uint64_t session_events_lost(struct session *s);
-/* The same by cause: fills up to max (what, count) pairs, returns how many. */
+/* What the BPF side could not keep, by cause, summed over CPUs: fills up
+ * to max (what, count) pairs, returns how many. */
 size_t session_losses(struct session *s, struct vq_loss_count *out, size_t max);
 
 #endif
