@@ -47,6 +47,8 @@ int parse_fail_on(const char *cmd, const char *arg);
 /* "10s", "500ms", "2m", "1h", or plain seconds -> milliseconds; -1 with a
  * message if not a duration. */
 int parse_duration(const char *cmd, const char *option, const char *arg, uint64_t *ms);
+/* --mode: a session mode (session.h), or -1 with a message. */
+int parse_mode(const char *cmd, const char *arg);
 /* A decimal integer in [min, max], all of it; -1 with a message if not. */
 int parse_uint(const char *cmd, const char *option, const char *arg, long min, long max,
 	       unsigned int *out);

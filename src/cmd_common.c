@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "findings.h"
 #include "model.h"
+#include "session.h"
 
 void p_err(const char *cmd, const char *fmt, ...)
 {
@@ -118,4 +119,13 @@ int parse_duration(const char *cmd, const char *option, const char *arg, uint64_
 bad:
 	p_err(cmd, "%s '%s': expected a duration such as 10s, 500ms or 2m", option, arg);
 	return -1;
+}
+
+int parse_mode(const char *cmd, const char *arg)
+{
+	int mode = session_mode_parse(arg);
+
+	if (mode < 0)
+		p_err(cmd, "--mode '%s': expected " SESSION_MODE_CHOICES, arg);
+	return mode;
 }

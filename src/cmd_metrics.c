@@ -104,12 +104,9 @@ int cmd_metrics(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'm':
-			mode = session_mode_parse(optarg);
-			if (mode < 0) {
-				p_err(CMD, "--mode '%s': expected auto, fentry, kprobe or tracepoint",
-				      optarg);
+			mode = parse_mode(CMD, optarg);
+			if (mode < 0)
 				return EXIT_USAGE;
-			}
 			sopts.mode = (enum session_mode)mode;
 			break;
 		case 's':

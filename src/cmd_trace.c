@@ -287,12 +287,9 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 			filt->types[filt->n_types++] = t;
 			break;
 		case 'm':
-			mode = session_mode_parse(optarg);
-			if (mode < 0) {
-				p_err(CMD, "--mode '%s': expected auto, fentry, kprobe or tracepoint",
-				      optarg);
+			mode = parse_mode(CMD, optarg);
+			if (mode < 0)
 				return EXIT_USAGE;
-			}
 			o->session.mode = (enum session_mode)mode;
 			break;
 		case 'r':

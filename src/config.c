@@ -216,7 +216,7 @@ int config_set(struct daemon_config *c, enum config_key k, const char *name, con
 	case CFG_MODE:
 		mode = session_mode_parse(value);
 		if (mode < 0) {
-			strbuf_printf(err, errlen, "%s '%s': expected auto, fentry, kprobe or tracepoint",
+			strbuf_printf(err, errlen, "%s '%s': expected " SESSION_MODE_CHOICES,
 				      name, value);
 			return -1;
 		}

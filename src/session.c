@@ -188,12 +188,19 @@ static const struct ksym *find_ksym(const struct ksym *syms, size_t n, const cha
 /* BTF of vmlinux and of the modules the hooks live in, loaded once. */
 struct btf_cache {
 	struct btf *vmlinux;
+	bool vmlinux_tried;
 	struct { char module[64]; struct btf *btf; } mods[8];
 	size_t n_mods;
 };
 
+/* Parsed on first use: only fentry candidates need a prototype, and the
+ * kernel's BTF takes a while to parse (seconds under emulation). */
 static struct btf *module_btf(struct btf_cache *c, const char *module)
 {
+	if (!c->vmlinux_tried) {
+		c->vmlinux_tried = true;
+		c->vmlinux = btf__load_vmlinux_btf();
+	}
 	if (!module[0])
 		return c->vmlinux;
 	for (size_t i = 0; i < c->n_mods; i++)
@@ -202,9 +209,7 @@ static struct btf *module_btf(struct btf_cache *c, const char *module)
 	if (c->n_mods == sizeof(c->mods) / sizeof(c->mods[0]) || !c->vmlinux)
 		return NULL;
 	strbuf_copy(c->mods[c->n_mods].module, sizeof(c->mods[0].module), module);
-	c->mods[c->n_mods].btf = btf__load_module_btf(module, c->vmlinux);
-	if (!c->mods[c->n_mods].btf)
-		c->mods[c->n_mods].btf = NULL;
+	c->mods[c->n_mods].btf = btf__load_module_btf(module, c->vmlinux);	/* NULL if none */
 	return c->mods[c->n_mods++].btf;
 }
 
@@ -252,7 +257,7 @@ static bool kprobes_available(void)
 static void probe_hooks(struct session *s)
 {
 	bool want[N_VARIANTS] = { true, true, true };
-	struct btf_cache btfs = { .vmlinux = btf__load_vmlinux_btf() };
+	struct btf_cache btfs = { 0 };
 	bool have_kprobes = kprobes_available();
 	int max_args = trampoline_max_args();
 	size_t n_syms = 0;

@@ -29,6 +29,9 @@ enum session_mode {
 	SESSION_TRACEPOINT,
 };
 
+/* What --mode and the config's mode accept, for messages. */
+#define SESSION_MODE_CHOICES "auto, fentry, kprobe or tracepoint"
+
 /* "auto", "fentry", ... -> mode; -1 if unknown. */
 int session_mode_parse(const char *s);
 
