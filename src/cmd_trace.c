@@ -365,16 +365,18 @@ static void collect(struct bpf_source *src, const struct trace_opts *o)
 		struct timespec tick = { 0, 100 * 1000000 };
 		uint64_t now;
 
+		bool print_due;
+
 		nanosleep(&tick, NULL);
 		now = now_ms();
-		if (now - last_sample >= SAMPLE_MS) {
+		print_due = o->interval_ms && now - last_print >= o->interval_ms;
+		if (print_due || now - last_sample >= SAMPLE_MS) {
 			bpf_source_sample(src);
 			last_sample = now;
 		}
-		if (o->interval_ms && now - last_print >= o->interval_ms) {
+		if (print_due) {
 			struct vq_report cur = { 0 };
 
-			bpf_source_sample(src);
 			if (!build_report(src, &o->filters, &o->devread, &cur, err, sizeof(err))) {
 				print_deltas(&prev, &cur);
 				report_free(&prev);
