@@ -23,8 +23,8 @@ struct tracked_device {
 	uint64_t features[2];	/* negotiated, as the ring program read them */
 	bool snapped;		/* read at least once */
 	bool gone;		/* its sysfs directory disappeared */
-	/* vdev while it lived: once gone, vdev is 0 so that a device later
-	 * allocated at the same address is tracked afresh */
+	/* once gone: vdev is 0, so that a device later allocated at the same
+	 * address is tracked afresh, and its queues are known by this mark */
 	uint64_t was_vdev;
 	struct vq_dev_seen seen;	/* from the discovery hooks */
 	bool seen_known;
@@ -46,6 +46,10 @@ struct tracked_queue {
 	unsigned int inflight;
 	uint64_t last_change_ns;	/* used idx moved, or nothing in flight */
 	uint64_t oldest_token_ns;	/* its oldest buffer in flight, 0 if none known */
+	/* its device left: counts frozen as they were, and its address free
+	 * for a queue of a device plugged in since */
+	bool retired;
+	struct vq_traffic frozen;
 };
 
 struct bpf_source {
@@ -56,6 +60,7 @@ struct bpf_source {
 	struct tracked_queue *queues;
 	size_t n_queues;
 	unsigned int walks;	/* device walks so far */
+	uint64_t retirements;	/* devices that left so far */
 };
 
 static uint64_t now_ns(void)
@@ -109,8 +114,10 @@ static struct tracked_queue *queue_for(struct bpf_source *src, uint64_t vq)
 {
 	struct tracked_queue *grown;
 
+	if (!vq)
+		return NULL;
 	for (size_t i = 0; i < src->n_queues; i++)
-		if (src->queues[i].vq == vq)
+		if (src->queues[i].vq == vq && !src->queues[i].retired)
 			return &src->queues[i];
 	grown = realloc(src->queues, (src->n_queues + 1) * sizeof(*grown));
 	if (!grown)
@@ -136,8 +143,19 @@ static void on_device(void *arg, uint64_t vdev, const struct vq_dev_seen *seen)
 static void on_created(void *arg, uint64_t vq, const struct vq_created *c)
 {
 	struct bpf_source *src = arg;
-	struct tracked_queue *q = queue_for(src, vq);
+	struct tracked_queue *q = NULL;
 
+	/* a deleted queue not tracked (its device left, or before we
+	 * started) says nothing, and its device's address may be freed */
+	if (c->flags & VQ_CREATED_DELETED) {
+		for (size_t i = 0; i < src->n_queues && !q; i++)
+			if (src->queues[i].vq == vq && !src->queues[i].retired)
+				q = &src->queues[i];
+		if (q)
+			q->deleted = true;
+		return;
+	}
+	q = queue_for(src, vq);
 	if (!q)
 		return;
 	if (c->flags & VQ_CREATED_AT_PROBE)
@@ -250,6 +268,26 @@ static void snapshot_device(struct bpf_source *src, struct tracked_device *d, ui
 			src->queues[i].deleted = true;
 }
 
+/* A device left sysfs: its queues keep their last counts, and neither its
+ * address nor theirs identifies it any more (the allocator reuses them). */
+static void retire_device(struct bpf_source *src, struct tracked_device *d)
+{
+	uint64_t mark = ++src->retirements;	/* never a kernel address */
+
+	for (size_t i = 0; i < src->n_queues; i++) {
+		struct tracked_queue *q = &src->queues[i];
+
+		if (q->retired || q->vdev != d->vdev)
+			continue;
+		session_queue_traffic(src->s, q->vq, &q->frozen);
+		q->retired = true;
+		q->vdev = mark;
+	}
+	d->gone = true;
+	d->was_vdev = mark;
+	d->vdev = 0;
+}
+
 void bpf_source_sample(struct bpf_source *src)
 {
 	uint64_t now = now_ns();
@@ -275,9 +313,7 @@ void bpf_source_sample(struct bpf_source *src)
 			continue;
 		/* a device that left sysfs is freed memory now: never read it again */
 		if (d->dev_index >= 0 && !sysfs_present(src, d->dev_index)) {
-			d->gone = true;
-			d->was_vdev = d->vdev;
-			d->vdev = 0;
+			retire_device(src, d);
 			continue;
 		}
 		snapshot_device(src, d, now);
@@ -341,7 +377,10 @@ static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
 	bool adds = all_attached(s, add_hooks), gets = all_attached(s, get_buf_hooks);
 	struct vq_traffic tr;
 
-	session_queue_traffic(s, t->vq, &tr);	/* zeros when never touched */
+	if (t->retired)
+		tr = t->frozen;
+	else
+		session_queue_traffic(s, t->vq, &tr);	/* zeros when never touched */
 	if (any_attached(s, notify_hooks))
 		set(&q->kicks, tr.kicks);
 	if (any_attached(s, irq_hooks) && q->irq >= 0) {
