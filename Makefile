@@ -31,8 +31,9 @@ WARN       := -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror)
 CFLAGS     ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT) \
 	      -DVQWATCH_VERSION='"$(VERSION)"'
-# BPF_PROG() declares a ctx parameter that programs need not use.
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter \
+# BPF_PROG() declares a ctx parameter that programs need not use.  -mcpu=v3:
+# compare-and-swap (the hot paths' array slots; kernels 5.12+).
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter \
 	      -Iinclude -Iinclude/vmlinux/$(ARCH)
 ifeq ($(STATIC),1)
 LDFLAGS_ALL := -static $(LDFLAGS)

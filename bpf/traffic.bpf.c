@@ -2,9 +2,15 @@
 /*
  * Per-queue traffic: kicks, used-buffer interrupts, buffers added and
  * completed with their bytes, and the add-to-completion latency.  These run
- * on the I/O path, so each does one per-CPU hash look-up keyed by the
- * struct virtqueue * the hook is handed, and a few field reads; latency
- * needs one shared hash of in-flight tokens.  No ring-buffer events.
+ * on the I/O path, so they use no hash map and no lock: a queue's counters
+ * are a per-CPU array slot found from the struct virtqueue * the hook is
+ * handed, a buffer's add time an entry of a shared array found from its
+ * token (vqwatch_queue.h, open addressing).  No ring-buffer events.
+ *
+ * The counting lives in global (non-static, __noinline) functions taking
+ * plain numbers: the verifier checks a global function once per program,
+ * not once per call site and path, which keeps the load fast (the unrolled
+ * probe and scatterlist loops took seconds to verify under emulation).
  *
  * Hooks (reference section 1): the transports' notify callbacks (reached
  * through vq->notify, never inlined; virtqueue_notify is), vring_interrupt,
@@ -19,18 +25,28 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* slot -> the struct virtqueue * that claimed it; read by user space. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, VQ_MAX_QUEUES);
-	__type(key, __u64);			/* struct virtqueue * */
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} slots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VQ_MAX_QUEUES);
+	__type(key, __u32);			/* the queue's slot */
 	__type(value, struct vq_traffic);
 } traffic SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, VQ_MAX_TOKENS);	/* buffers in flight, all queues */
-	__type(key, struct vq_token_key);
-	__type(value, __u64);			/* add time, ns */
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct vq_token);
 } tokens SEC(".maps");
 
 /* kretprobe entry state: (vq, len pointer), by thread. */
@@ -53,17 +69,51 @@ struct {
 	__type(value, __u64);			/* the struct virtqueue * */
 } irq_stash SEC(".maps");
 
-static const struct vq_traffic zero_traffic;
-
-static __always_inline struct vq_traffic *queue_traffic(struct virtqueue *vq)
+/* The queue's slot: its own, or the first free one among its probes,
+ * claimed.  Two CPUs claiming for the same queue end in the same slot. */
+static __always_inline struct vq_traffic *queue_traffic(__u64 key)
 {
-	__u64 key = (__u64)vq;
+	__u32 h = vq_hash(key, VQ_MAX_QUEUES - 1);
 
-	return lookup_or_init(&traffic, &key, &zero_traffic, VQ_LOST_QUEUE_MAP);
+	for (int i = 0; i < VQ_SLOT_PROBES; i++) {
+		__u32 slot = (h + i) & (VQ_MAX_QUEUES - 1);
+		__u64 *owner = bpf_map_lookup_elem(&slots, &slot);
+		__u64 cur;
+
+		if (!owner)
+			break;
+		cur = *owner;
+		if (!cur)
+			cur = __sync_val_compare_and_swap(owner, 0, key);
+		if (!cur || cur == key)
+			return bpf_map_lookup_elem(&traffic, &slot);
+	}
+	count_loss(VQ_LOST_QUEUE_MAP);
+	return NULL;
+}
+
+/* A fentry/fexit argument as a number: BTF types a struct virtqueue * as a
+ * pointer, on which the verifier refuses the slot hash's arithmetic, and
+ * which a global function does not accept. */
+static __always_inline __u64 func_arg(__u64 *ctx, int n)
+{
+	__u64 v = 0;
+
+	bpf_get_func_arg(ctx, n, &v);
+	return v;
+}
+
+/* A fexit's return value, as the function's int. */
+static __always_inline int func_ret(__u64 *ctx)
+{
+	__u64 v = 0;
+
+	bpf_get_func_ret(ctx, &v);
+	return (int)v;
 }
 
 /* Kicks: the transport's notify. */
-static __always_inline int on_notify(struct virtqueue *vq)
+__noinline int vq_kick(__u64 vq)
 {
 	struct vq_traffic *t = queue_traffic(vq);
 
@@ -71,28 +121,33 @@ static __always_inline int on_notify(struct virtqueue *vq)
 		t->kicks++;
 	return 0;
 }
-VQ_ENTRY_HOOK1(on_notify, vp_notify, struct virtqueue *, vq)
-VQ_ENTRY_HOOK1(on_notify, vm_notify, struct virtqueue *, vq)
-VQ_ENTRY_HOOK1(on_notify, vp_notify_with_data, struct virtqueue *, vq)
-VQ_ENTRY_HOOK1(on_notify, vm_notify_with_data, struct virtqueue *, vq)
+#define VQ_NOTIFY_HOOK(func)								\
+	SEC("fentry/" #func) int func##_fentry(__u64 *ctx)				\
+	{ vq_kick(func_arg(ctx, 0)); return 0; }					\
+	SEC("kprobe/" #func) int BPF_KPROBE(func##_kprobe, struct virtqueue *vq)	\
+	{ vq_kick((__u64)vq); return 0; }
+VQ_NOTIFY_HOOK(vp_notify)
+VQ_NOTIFY_HOOK(vm_notify)
+VQ_NOTIFY_HOOK(vp_notify_with_data)
+VQ_NOTIFY_HOOK(vm_notify_with_data)
 
-
-
-static __always_inline void count_interrupt(struct virtqueue *vq, long ret)
+__noinline int vq_interrupt(__u64 vq, __s64 ret)
 {
 	struct vq_traffic *t = queue_traffic(vq);
 
 	if (!t)
-		return;
+		return 0;
 	t->interrupts++;
 	if (ret == 0)	/* IRQ_NONE: nothing was used */
 		t->spurious++;
+	return 0;
 }
 
+/* vring_interrupt(irq, vq) */
 SEC("fexit/vring_interrupt")
-int BPF_PROG(vring_interrupt_fexit, int irq, struct virtqueue *vq, int ret)
+int vring_interrupt_fexit(__u64 *ctx)
 {
-	count_interrupt(vq, ret);
+	vq_interrupt(func_arg(ctx, 1), func_ret(ctx));
 	return 0;
 }
 
@@ -117,7 +172,7 @@ int BPF_KRETPROBE(vring_interrupt_kretprobe, int ret)
 		count_loss(VQ_LOST_STASH);
 		return 0;
 	}
-	count_interrupt((void *)*slot, ret);
+	vq_interrupt(*slot, ret);
 	*slot = 0;
 	return 0;
 }
@@ -126,7 +181,7 @@ int BPF_KRETPROBE(vring_interrupt_kretprobe, int ret)
  * bit 0 of page_link chains to another array, bit 1 ends the list).  One
  * kernel read per entry: the entry's head (page_link, offset, length) is
  * copied whole and its fields taken at their CO-RE offsets. */
-static __always_inline __u64 sg_bytes(struct scatterlist *sg, unsigned int n)
+__noinline __u64 vq_sg_bytes(__u64 sg, __u32 n)
 {
 	const __u32 link_off = bpf_core_field_offset(struct scatterlist, page_link);
 	const __u32 len_off = bpf_core_field_offset(struct scatterlist, length);
@@ -141,46 +196,101 @@ static __always_inline __u64 sg_bytes(struct scatterlist *sg, unsigned int n)
 	for (i = 0; i < VQ_MAX_SG && sg && i < n; i++) {
 		unsigned long link;
 
-		if (bpf_probe_read_kernel(head, sizeof(head), sg))
+		if (bpf_probe_read_kernel(head, sizeof(head), (void *)sg))
 			break;
 		sum += head[1] >> 32;	/* length: bytes 12..15 */
 		link = head[0];
 		if (link & 0x2)
 			return sum;
 		if (link & 0x1)	/* this entry chains: the next array */
-			sg = (struct scatterlist *)(link & ~3UL);
+			sg = link & ~3UL;
 		else
-			sg = (void *)sg + size;
+			sg += size;
 	}
 	if (i == VQ_MAX_SG && i < n)
 		count_loss(VQ_LOST_SG);
 	return sum;
 }
 
-static __always_inline void count_add(struct virtqueue *vq, void *token, __u64 out_bytes,
-				      __u64 in_room)
+/* Remember the add time of (vq, token): in its entry if it has one (a
+ * driver re-adding a token, or an entry left behind when the completion ran
+ * before this fexit), else in the first free entry among its probes. */
+static __always_inline void token_added(__u64 vq, __u64 token, __u64 now)
 {
-	struct vq_token_key key = { (__u64)vq, (__u64)token };
+	__u32 h = vq_token_hash(vq, token, VQ_MAX_TOKENS - 1);
+	struct vq_token *e;
+
+	for (int i = 0; i < VQ_TOKEN_PROBES; i++) {
+		__u32 k = (h + i) & (VQ_MAX_TOKENS - 1);
+
+		e = bpf_map_lookup_elem(&tokens, &k);
+		if (e && e->token == token && e->vq == vq) {
+			e->added_ns = now;
+			return;
+		}
+	}
+	for (int i = 0; i < VQ_TOKEN_PROBES; i++) {
+		__u32 k = (h + i) & (VQ_MAX_TOKENS - 1);
+
+		e = bpf_map_lookup_elem(&tokens, &k);
+		if (e && !e->token && !__sync_val_compare_and_swap(&e->token, 0, token)) {
+			WRITE_ONCE(e->added_ns, now);
+			WRITE_ONCE(e->vq, vq);
+			return;
+		}
+	}
+	count_loss(VQ_LOST_TOKEN_MAP);
+}
+
+/* The add time of (vq, token), its entry freed; 0 if it was not kept
+ * (added before vqwatch started). */
+static __always_inline __u64 token_completed(__u64 vq, __u64 token)
+{
+	__u32 h = vq_token_hash(vq, token, VQ_MAX_TOKENS - 1);
+
+	for (int i = 0; i < VQ_TOKEN_PROBES; i++) {
+		__u32 k = (h + i) & (VQ_MAX_TOKENS - 1);
+		struct vq_token *e = bpf_map_lookup_elem(&tokens, &k);
+		__u64 added;
+
+		if (!e || e->token != token || e->vq != vq)
+			continue;
+		added = e->added_ns;
+		WRITE_ONCE(e->vq, 0);
+		WRITE_ONCE(e->added_ns, 0);
+		if (__sync_val_compare_and_swap(&e->token, token, 0) == token)
+			return added;
+		return 0;
+	}
+	return 0;
+}
+
+__noinline int vq_add(__u64 vq, __u64 token, __u64 out_bytes, __u64 in_room)
+{
 	struct vq_traffic *t = queue_traffic(vq);
-	__u64 now = bpf_ktime_get_ns();
 
 	if (t) {
 		t->added++;
 		t->out_bytes += out_bytes;
 		t->posted_in_bytes += in_room;
 	}
-	if (bpf_map_update_elem(&tokens, &key, &now, BPF_ANY))
-		count_loss(VQ_LOST_TOKEN_MAP);
+	token_added(vq, token, bpf_ktime_get_ns());
+	return 0;
 }
 
-/* fexit: only successful adds count.  kprobe: entry, so attempts count;
- * adds fail only on a full ring, which drivers check beforehand. */
+/*
+ * Buffers added.  fexit: only successful adds count.  kprobe: entry, so
+ * attempts count; adds fail only on a full ring, which drivers check
+ * beforehand.  The fexit programs take their arguments from the raw context
+ * (func_arg): a global function accepts numbers, not BTF pointers.
+ * add_outbuf/add_inbuf/add_inbuf_ctx(vq, sg, num, data, ...).
+ */
 SEC("fexit/virtqueue_add_outbuf")
-int BPF_PROG(add_outbuf_fexit, struct virtqueue *vq, struct scatterlist *sg, unsigned int num,
-	     void *data, gfp_t gfp, int ret)
+int add_outbuf_fexit(__u64 *ctx)
 {
-	if (!ret)
-		count_add(vq, data, sg_bytes(sg, num), 0);
+	if (!func_ret(ctx))
+		vq_add(func_arg(ctx, 0), func_arg(ctx, 3),
+		       vq_sg_bytes(func_arg(ctx, 1), func_arg(ctx, 2)), 0);
 	return 0;
 }
 
@@ -188,16 +298,16 @@ SEC("kprobe/virtqueue_add_outbuf")
 int BPF_KPROBE(add_outbuf_kprobe, struct virtqueue *vq, struct scatterlist *sg, unsigned int num,
 	       void *data)
 {
-	count_add(vq, data, sg_bytes(sg, num), 0);
+	vq_add((__u64)vq, (__u64)data, vq_sg_bytes((__u64)sg, num), 0);
 	return 0;
 }
 
 SEC("fexit/virtqueue_add_inbuf")
-int BPF_PROG(add_inbuf_fexit, struct virtqueue *vq, struct scatterlist *sg, unsigned int num,
-	     void *data, gfp_t gfp, int ret)
+int add_inbuf_fexit(__u64 *ctx)
 {
-	if (!ret)
-		count_add(vq, data, 0, sg_bytes(sg, num));
+	if (!func_ret(ctx))
+		vq_add(func_arg(ctx, 0), func_arg(ctx, 3), 0,
+		       vq_sg_bytes(func_arg(ctx, 1), func_arg(ctx, 2)));
 	return 0;
 }
 
@@ -205,16 +315,16 @@ SEC("kprobe/virtqueue_add_inbuf")
 int BPF_KPROBE(add_inbuf_kprobe, struct virtqueue *vq, struct scatterlist *sg, unsigned int num,
 	       void *data)
 {
-	count_add(vq, data, 0, sg_bytes(sg, num));
+	vq_add((__u64)vq, (__u64)data, 0, vq_sg_bytes((__u64)sg, num));
 	return 0;
 }
 
 SEC("fexit/virtqueue_add_inbuf_ctx")
-int BPF_PROG(add_inbuf_ctx_fexit, struct virtqueue *vq, struct scatterlist *sg, unsigned int num,
-	     void *data, void *c, gfp_t gfp, int ret)
+int add_inbuf_ctx_fexit(__u64 *ctx)
 {
-	if (!ret)
-		count_add(vq, data, 0, sg_bytes(sg, num));
+	if (!func_ret(ctx))
+		vq_add(func_arg(ctx, 0), func_arg(ctx, 3), 0,
+		       vq_sg_bytes(func_arg(ctx, 1), func_arg(ctx, 2)));
 	return 0;
 }
 
@@ -222,39 +332,33 @@ SEC("kprobe/virtqueue_add_inbuf_ctx")
 int BPF_KPROBE(add_inbuf_ctx_kprobe, struct virtqueue *vq, struct scatterlist *sg,
 	       unsigned int num, void *data)
 {
-	count_add(vq, data, 0, sg_bytes(sg, num));
+	vq_add((__u64)vq, (__u64)data, 0, vq_sg_bytes((__u64)sg, num));
 	return 0;
 }
 
-/* add_sgs: the first out_sgs chains go to the device. */
-static __always_inline __u64 sgs_out_bytes(struct scatterlist **sgs, unsigned int out_sgs)
+/* add_sgs(vq, sgs, out_sgs, in_sgs, data, gfp): the first out_sgs chains
+ * go to the device. */
+__noinline __u64 vq_sgs_out_bytes(__u64 sgs, __u32 out_sgs)
 {
 	__u64 sum = 0;
 
 	for (unsigned int i = 0; i < VQ_MAX_SG_CHAINS && i < out_sgs; i++) {
-		struct scatterlist *sg = NULL;
+		__u64 sg = 0;
 
-		bpf_probe_read_kernel(&sg, sizeof(sg), &sgs[i]);
-		sum += sg_bytes(sg, VQ_MAX_SG);
+		bpf_probe_read_kernel(&sg, sizeof(sg), (void *)(sgs + i * sizeof(sg)));
+		sum += vq_sg_bytes(sg, VQ_MAX_SG);
 	}
 	if (out_sgs > VQ_MAX_SG_CHAINS)
 		count_loss(VQ_LOST_SG);
 	return sum;
 }
 
-/* sgs (a pointer to pointers) is refused as a typed argument: raw ctx. */
 SEC("fexit/virtqueue_add_sgs")
 int add_sgs_fexit(__u64 *ctx)
 {
-	__u64 vq = 0, sgs = 0, out_sgs = 0, data = 0, ret = 0;
-
-	bpf_get_func_arg(ctx, 0, &vq);
-	bpf_get_func_arg(ctx, 1, &sgs);
-	bpf_get_func_arg(ctx, 2, &out_sgs);
-	bpf_get_func_arg(ctx, 4, &data);
-	bpf_get_func_ret(ctx, &ret);
-	if (!(int)ret)
-		count_add((void *)vq, (void *)data, sgs_out_bytes((void *)sgs, (unsigned int)out_sgs), 0);
+	if (!func_ret(ctx))
+		vq_add(func_arg(ctx, 0), func_arg(ctx, 4),
+		       vq_sgs_out_bytes(func_arg(ctx, 1), func_arg(ctx, 2)), 0);
 	return 0;
 }
 
@@ -262,7 +366,7 @@ SEC("kprobe/virtqueue_add_sgs")
 int BPF_KPROBE(add_sgs_kprobe, struct virtqueue *vq, struct scatterlist **sgs,
 	       unsigned int out_sgs, unsigned int in_sgs, void *data)
 {
-	count_add(vq, data, sgs_out_bytes(sgs, out_sgs), 0);
+	vq_add((__u64)vq, (__u64)data, vq_sgs_out_bytes((__u64)sgs, out_sgs), 0);
 	return 0;
 }
 
@@ -277,46 +381,53 @@ static __always_inline unsigned int log2_slot(__u64 us)
 	return slot;
 }
 
-/* A buffer came back: token is what get_buf returned, *len the used length. */
-static __always_inline void count_completion(struct virtqueue *vq, unsigned int *lenp, void *token)
+/* A buffer came back: token is what get_buf returned, lenp the address of
+ * the used length. */
+__noinline int vq_completion(__u64 vq, __u64 lenp, __u64 token)
 {
-	struct vq_token_key key = { (__u64)vq, (__u64)token };
 	struct vq_traffic *t;
 	unsigned int len = 0;
-	__u64 *added;
+	__u64 added, us;
+	unsigned int slot;
 
 	if (!token)
-		return;
+		return 0;
 	t = queue_traffic(vq);
 	if (!t)
-		return;
-	bpf_probe_read_kernel(&len, sizeof(len), lenp);
+		return 0;
+	bpf_probe_read_kernel(&len, sizeof(len), (void *)lenp);
 	t->completed++;
 	t->in_bytes += len;
-	added = bpf_map_lookup_elem(&tokens, &key);
+	added = token_completed(vq, token);
 	if (!added)	/* added before vqwatch started */
-		return;
-	__u64 us = (bpf_ktime_get_ns() - *added) / 1000;
-	unsigned int slot = log2_slot(us);
-
-	bpf_map_delete_elem(&tokens, &key);
+		return 0;
+	us = (bpf_ktime_get_ns() - added) / 1000;
+	slot = log2_slot(us);
 	t->lat_count++;
 	t->lat_sum_us += us;
 	if (slot < VQ_HIST_SLOTS)
 		t->lat_slots[slot]++;
+	return 0;
 }
 
+/* get_buf(vq, len) and get_buf_ctx(vq, len, ctx) return the token. */
 SEC("fexit/virtqueue_get_buf")
-int BPF_PROG(get_buf_fexit, struct virtqueue *vq, unsigned int *len, void *ret)
+int get_buf_fexit(__u64 *ctx)
 {
-	count_completion(vq, len, ret);
+	__u64 token = 0;
+
+	bpf_get_func_ret(ctx, &token);
+	vq_completion(func_arg(ctx, 0), func_arg(ctx, 1), token);
 	return 0;
 }
 
 SEC("fexit/virtqueue_get_buf_ctx")
-int BPF_PROG(get_buf_ctx_fexit, struct virtqueue *vq, unsigned int *len, void **c, void *ret)
+int get_buf_ctx_fexit(__u64 *ctx)
 {
-	count_completion(vq, len, ret);
+	__u64 token = 0;
+
+	bpf_get_func_ret(ctx, &token);
+	vq_completion(func_arg(ctx, 0), func_arg(ctx, 1), token);
 	return 0;
 }
 
@@ -338,7 +449,7 @@ static __always_inline int unstash_get_buf(void *ret)
 		count_loss(VQ_LOST_STASH);
 		return 0;
 	}
-	count_completion((void *)a->vq, (void *)a->len, ret);
+	vq_completion(a->vq, a->len, (__u64)ret);
 	bpf_map_delete_elem(&stash, &id);
 	return 0;
 }

@@ -8,6 +8,9 @@
 
 #include "vqwatch_queue.h"
 
+/* A store the compiler keeps, in place: user space reads these maps live. */
+#define WRITE_ONCE(x, val) (*(volatile typeof(x) *)&(x) = (val))
+
 /* Every record that could not be kept is counted here, per CPU. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Shared by bpf/{queues,traffic,ring}.bpf.c and src/session.c: what the
- * kernel side records per virtqueue and per virtio device.  Queues are keyed
+ * kernel side records per virtqueue and per virtio device.  Queues are known
  * by their struct virtqueue address, devices by their struct virtio_device
  * address: identities the hooks are handed for free, joined in user space.
  * Fixed-size types only, no holes.
@@ -17,6 +17,35 @@
 #define VQ_MAX_DEVICES	256
 /* Buffers in flight whose add time is kept for latency; beyond it lost. */
 #define VQ_MAX_TOKENS	65536
+
+/*
+ * The hot paths keep no hash map: a queue's per-CPU counters live in an
+ * array slot, a buffer's add time in another array, each placed by hashing
+ * its identity and probing the next few entries (open addressing).  An
+ * entry is claimed with compare-and-swap, so the places are the same on
+ * every CPU and user space finds them with the same hash.  Array look-ups
+ * are inlined by the verifier: no helper call, no lock.
+ */
+#define VQ_SLOT_PROBES	4	/* queue slots tried (a guest has tens of queues) */
+#define VQ_TOKEN_PROBES	4	/* token entries tried */
+
+static inline __u32 vq_hash(__u64 key, __u32 mask)
+{
+	return (__u32)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;	/* Fibonacci hashing */
+}
+
+static inline __u32 vq_token_hash(__u64 vq, __u64 token, __u32 mask)
+{
+	return vq_hash(token ^ (vq * 0xff51afd7ed558ccdULL), mask);
+}
+
+/* A buffer in flight.  token is the claim: 0 is a free entry; vq and
+ * added_ns are written after it (user space skips an entry with either 0). */
+struct vq_token {
+	__u64 token;		/* the driver's data pointer */
+	__u64 vq;		/* struct virtqueue * */
+	__u64 added_ns;		/* bpf_ktime_get_ns() at the add */
+};
 /* find_vqs slots walked, queues listed per snapshot call. */
 #define VQ_MAX_SLOTS	64
 #define VQ_SNAP_QUEUES	64
@@ -63,15 +92,10 @@ struct vq_traffic {
 
 _Static_assert(sizeof(struct vq_traffic) == (10 + VQ_HIST_SLOTS) * 8, "vq_traffic layout");
 
-struct vq_token_key {
-	__u64 vq;
-	__u64 token;
-};
-
 /* Losses, per CPU, indexed by enum vq_loss. */
 enum vq_loss {
-	VQ_LOST_QUEUE_MAP,	/* a queue beyond VQ_MAX_QUEUES */
-	VQ_LOST_TOKEN_MAP,	/* a buffer beyond VQ_MAX_TOKENS: no latency */
+	VQ_LOST_QUEUE_MAP,	/* a queue with no free slot among its probes */
+	VQ_LOST_TOKEN_MAP,	/* a buffer with no free token entry: no latency */
 	VQ_LOST_SG,		/* a buffer longer than VQ_MAX_SG: bytes short */
 	VQ_LOST_STASH,		/* kretprobe found no entry state */
 	VQ_LOST_DEVICE_MAP,	/* a device beyond VQ_MAX_DEVICES */

@@ -28,6 +28,7 @@ struct tracked_device {
 	uint64_t was_vdev;
 	struct vq_dev_seen seen;	/* from the discovery hooks */
 	bool seen_known;
+	int irq;		/* a vector whose handler is handed the device, -1 */
 };
 
 struct tracked_queue {
@@ -52,6 +53,20 @@ struct tracked_queue {
 	struct vq_traffic frozen;
 };
 
+/*
+ * The address of a device or queue that left.  The maps go on naming it
+ * after its memory is freed (the devices map, the irq program's last
+ * dev_id), so it is not tracked again on their word alone, only on
+ * evidence of a new object at that address (the allocator reuses them): a
+ * creation the hooks saw, a live device's queue list, or an interrupt on
+ * another vector or beyond the count it left with.
+ */
+struct grave {
+	uint64_t addr;
+	int irq;		/* its vector, -1 */
+	uint64_t interrupts;	/* on that vector when it left */
+};
+
 struct bpf_source {
 	struct session *s;
 	const char *root;
@@ -61,6 +76,8 @@ struct bpf_source {
 	size_t n_queues;
 	unsigned int walks;	/* device walks so far */
 	uint64_t retirements;	/* devices that left so far */
+	struct grave *graves;
+	size_t n_graves;
 };
 
 static uint64_t now_ns(void)
@@ -88,10 +105,51 @@ void bpf_source_free(struct bpf_source *src)
 		return;
 	free(src->devs);
 	free(src->queues);
+	free(src->graves);
 	free(src);
 }
 
-static struct tracked_device *device_for(struct bpf_source *src, uint64_t vdev)
+static void bury(struct bpf_source *src, uint64_t addr, int irq)
+{
+	struct grave *grown = realloc(src->graves, (src->n_graves + 1) * sizeof(*grown));
+	struct vq_irq_count ic = { 0 };
+
+	if (!grown)
+		return;
+	if (irq >= 0)
+		session_irq_counts(src->s, irq, &ic);
+	src->graves = grown;
+	grown[src->n_graves++] = (struct grave){ addr, irq, ic.interrupts };
+}
+
+/* Says whether addr may be tracked: not a grave, or one with new life
+ * (evidence), which is then forgotten. */
+static bool may_track(struct bpf_source *src, uint64_t addr, bool evidence)
+{
+	for (size_t i = 0; i < src->n_graves; i++) {
+		if (src->graves[i].addr != addr)
+			continue;
+		if (!evidence)
+			return false;
+		src->graves[i] = src->graves[--src->n_graves];
+		return true;
+	}
+	return true;
+}
+
+/* An interrupt handed this dev_id: new life if it came on another vector
+ * than the one the address left with, or after it left. */
+static bool irq_evidence(const struct bpf_source *src, uint64_t addr, int irq,
+			 const struct vq_irq_count *sum)
+{
+	for (size_t i = 0; i < src->n_graves; i++)
+		if (src->graves[i].addr == addr)
+			return src->graves[i].irq != irq ||
+			       sum->interrupts > src->graves[i].interrupts;
+	return true;
+}
+
+static struct tracked_device *device_for(struct bpf_source *src, uint64_t vdev, bool evidence)
 {
 	struct tracked_device *grown;
 
@@ -100,6 +158,8 @@ static struct tracked_device *device_for(struct bpf_source *src, uint64_t vdev)
 	for (size_t i = 0; i < src->n_devs; i++)
 		if (src->devs[i].vdev == vdev)
 			return &src->devs[i];
+	if (!may_track(src, vdev, evidence))
+		return NULL;
 	grown = realloc(src->devs, (src->n_devs + 1) * sizeof(*grown));
 	if (!grown)
 		return NULL;
@@ -107,10 +167,11 @@ static struct tracked_device *device_for(struct bpf_source *src, uint64_t vdev)
 	memset(&grown[src->n_devs], 0, sizeof(*grown));
 	grown[src->n_devs].vdev = vdev;
 	grown[src->n_devs].dev_index = -1;
+	grown[src->n_devs].irq = -1;
 	return &grown[src->n_devs++];
 }
 
-static struct tracked_queue *queue_for(struct bpf_source *src, uint64_t vq)
+static struct tracked_queue *queue_for(struct bpf_source *src, uint64_t vq, bool evidence)
 {
 	struct tracked_queue *grown;
 
@@ -119,6 +180,8 @@ static struct tracked_queue *queue_for(struct bpf_source *src, uint64_t vq)
 	for (size_t i = 0; i < src->n_queues; i++)
 		if (src->queues[i].vq == vq && !src->queues[i].retired)
 			return &src->queues[i];
+	if (!may_track(src, vq, evidence))
+		return NULL;
 	grown = realloc(src->queues, (src->n_queues + 1) * sizeof(*grown));
 	if (!grown)
 		return NULL;
@@ -132,7 +195,7 @@ static struct tracked_queue *queue_for(struct bpf_source *src, uint64_t vq)
 
 static void on_device(void *arg, uint64_t vdev, const struct vq_dev_seen *seen)
 {
-	struct tracked_device *d = device_for(arg, vdev);
+	struct tracked_device *d = device_for(arg, vdev, false);
 
 	if (d) {
 		d->seen = *seen;
@@ -155,7 +218,7 @@ static void on_created(void *arg, uint64_t vq, const struct vq_created *c)
 			q->deleted = true;
 		return;
 	}
-	q = queue_for(src, vq);
+	q = queue_for(src, vq, true);	/* created: a queue now at that address */
 	if (!q)
 		return;
 	if (c->flags & VQ_CREATED_AT_PROBE)
@@ -163,7 +226,7 @@ static void on_created(void *arg, uint64_t vq, const struct vq_created *c)
 	q->deleted = c->flags & VQ_CREATED_DELETED;
 	if (c->vdev) {
 		q->vdev = c->vdev;
-		device_for(src, c->vdev);
+		device_for(src, c->vdev, true);
 	}
 }
 
@@ -172,12 +235,17 @@ static void on_irq(void *arg, int irq, const struct vq_irq_count *sum)
 	struct bpf_source *src = arg;
 
 	if (sum->kind == VQ_DEV_QUEUE) {
-		struct tracked_queue *q = queue_for(src, sum->dev_id);
+		struct tracked_queue *q =
+			queue_for(src, sum->dev_id, irq_evidence(src, sum->dev_id, irq, sum));
 
 		if (q)
 			q->irq = irq;
 	} else if (sum->kind == VQ_DEV_DEVICE) {
-		device_for(src, sum->dev_id);
+		struct tracked_device *d =
+			device_for(src, sum->dev_id, irq_evidence(src, sum->dev_id, irq, sum));
+
+		if (d)
+			d->irq = irq;
 	}
 }
 
@@ -244,7 +312,7 @@ static void snapshot_device(struct bpf_source *src, struct tracked_device *d, ui
 		d->snapped = true;
 		for (unsigned int i = 0; i < snap->dev.n_queues && i < VQ_SNAP_QUEUES; i++) {
 			const struct vq_snap_queue *sq = &snap->queues[i];
-			struct tracked_queue *q = queue_for(src, sq->vq);
+			struct tracked_queue *q = queue_for(src, sq->vq, true);	/* listed live */
 
 			if (!q)
 				break;
@@ -282,7 +350,9 @@ static void retire_device(struct bpf_source *src, struct tracked_device *d)
 		session_queue_traffic(src->s, q->vq, &q->frozen);
 		q->retired = true;
 		q->vdev = mark;
+		bury(src, q->vq, q->irq);
 	}
+	bury(src, d->vdev, d->irq);
 	d->gone = true;
 	d->was_vdev = mark;
 	d->vdev = 0;
@@ -303,7 +373,7 @@ void bpf_source_sample(struct bpf_source *src)
 	for (size_t i = 0; snap && i < src->n_queues; i++)
 		if (!src->queues[i].vdev && !session_snapshot(src->s, src->queues[i].vq, 0, 0, snap)) {
 			src->queues[i].vdev = snap->dev.vdev_out;
-			device_for(src, snap->dev.vdev_out);
+			device_for(src, snap->dev.vdev_out, true);	/* a live queue's */
 		}
 	free(snap);
 	for (size_t i = 0; i < src->n_devs; i++) {
@@ -622,16 +692,82 @@ static int by_vq(const void *a, const void *b)
 	return (x->vq > y->vq) - (x->vq < y->vq);
 }
 
-/* The queues are sorted by address before the pass (tokens can number
- * tens of thousands). */
+/*
+ * The oldest buffer in flight per queue, from the add times of the tokens
+ * in flight.  A token whose completion ran before its add was recorded
+ * stays behind (stale, until the driver adds that token again); the ring
+ * says how many buffers are really in flight (k), so a queue's oldest is its
+ * k-th newest token, never a stale one.  The queues are sorted by address
+ * before the pass (tokens can number tens of thousands).
+ */
+struct token_age {
+	size_t queue;		/* index in src->queues */
+	uint64_t added_ns;
+};
+
+struct token_pass {
+	struct bpf_source *src;
+	struct token_age *ages;
+	size_t n, cap;
+	bool short_of_memory;
+};
+
 static void on_token(void *arg, uint64_t vq, uint64_t added_ns)
 {
-	struct bpf_source *src = arg;
+	struct token_pass *p = arg;
 	struct tracked_queue key = { .vq = vq };
-	struct tracked_queue *q = bsearch(&key, src->queues, src->n_queues, sizeof(*q), by_vq);
+	struct tracked_queue *q = bsearch(&key, p->src->queues, p->src->n_queues, sizeof(*q),
+					  by_vq);
 
-	if (q && (!q->oldest_token_ns || added_ns < q->oldest_token_ns))
-		q->oldest_token_ns = added_ns;
+	if (!q || !q->inflight)
+		return;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 256;
+		struct token_age *ages = realloc(p->ages, cap * sizeof(*ages));
+
+		if (!ages) {
+			p->short_of_memory = true;
+			return;
+		}
+		p->ages = ages;
+		p->cap = cap;
+	}
+	p->ages[p->n++] = (struct token_age){ (size_t)(q - p->src->queues), added_ns };
+}
+
+static int by_queue_newest_first(const void *a, const void *b)
+{
+	const struct token_age *x = a, *y = b;
+
+	if (x->queue != y->queue)
+		return (x->queue > y->queue) - (x->queue < y->queue);
+	return (x->added_ns < y->added_ns) - (x->added_ns > y->added_ns);
+}
+
+static void oldest_in_flight(struct bpf_source *src)
+{
+	struct token_pass p = { .src = src };
+
+	for (size_t i = 0; i < src->n_queues; i++)
+		src->queues[i].oldest_token_ns = 0;
+	if (!src->n_queues)
+		return;
+	qsort(src->queues, src->n_queues, sizeof(*src->queues), by_vq);
+	session_for_each_token(src->s, on_token, &p);
+	if (!p.short_of_memory) {
+		qsort(p.ages, p.n, sizeof(*p.ages), by_queue_newest_first);
+		for (size_t i = 0, j; i < p.n; i = j) {
+			struct tracked_queue *q = &src->queues[p.ages[i].queue];
+
+			for (j = i; j < p.n && p.ages[j].queue == p.ages[i].queue; j++)
+				;
+			/* fewer tokens than buffers in flight: some were added
+			 * before vqwatch started, and the oldest token is a bound */
+			q->oldest_token_ns = p.ages[j - i < q->inflight ? j - 1 : i + q->inflight - 1]
+						     .added_ns;
+		}
+	}
+	free(p.ages);
 }
 
 int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
@@ -647,12 +783,7 @@ int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
 	for (size_t i = 0; i < r->n_losses; i++)
 		r->events_lost += r->losses[i].count;
 	r->events_lost_known = true;
-	/* the oldest buffer in flight per queue: one pass over the map */
-	for (size_t i = 0; i < src->n_queues; i++)
-		src->queues[i].oldest_token_ns = 0;
-	if (src->n_queues)
-		qsort(src->queues, src->n_queues, sizeof(*src->queues), by_vq);
-	session_for_each_token(src->s, on_token, src);
+	oldest_in_flight(src);
 	/* live devices first, so that those that left never take their name */
 	for (int gone = 0; gone <= 1; gone++)
 		for (size_t i = 0; i < src->n_devs; i++) {

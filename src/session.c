@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
@@ -111,7 +112,36 @@ struct session {
 	size_t n_syms;
 	int ncpus;
 	void *percpu;		/* one per-CPU map value, the largest kind */
+	/* the traffic object's open-addressed arrays, mapped read-only */
+	const volatile __u64 *slot_owner;		/* [VQ_MAX_QUEUES] */
+	const volatile struct vq_token *tokens;	/* [VQ_MAX_TOKENS] */
 };
+
+static int libbpf_verbosity;
+
+/* -v: where the start-up time goes (seconds per BTF parse under emulation). */
+static const char *const object_names[N_OBJECTS] = {
+	[OBJ_QUEUES] = "load bpf/queues", [OBJ_TRAFFIC] = "load bpf/traffic",
+	[OBJ_IRQ] = "load bpf/irq", [OBJ_RING] = "load bpf/ring",
+};
+static long phase_start;
+
+static long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void phase_done(const char *what)
+{
+	long now = monotonic_ms();
+
+	if (libbpf_verbosity)
+		fprintf(stderr, "vqwatch: %s: %ld ms\n", what, now - phase_start);
+	phase_start = now;
+}
 
 /* ---- probe: kallsyms, BTF, kernel limits ---- */
 
@@ -133,9 +163,8 @@ static struct ksym *read_ksyms(size_t *n)
 {
 	size_t cap = N_HOOKS + VQ_DEVICE_HANDLERS + 1, count = 0;
 	struct ksym *syms = calloc(cap, sizeof(*syms));
-	char line[512], sym[256], mod[128], buf[65536];
-	unsigned long long addr;
-	char type;
+	char line[512], buf[65536];
+	bool first_letter[256] = { false };
 	FILE *f;
 
 	if (!syms)
@@ -153,24 +182,37 @@ static struct ksym *read_ksyms(size_t *n)
 		if (!kept || strcmp(syms[kept - 1].name, syms[i].name))
 			syms[kept++] = syms[i];
 	*n = count = kept;
+	/* most lines are dismissed by their name's first letter, unparsed */
+	for (size_t i = 0; i < count; i++)
+		first_letter[(unsigned char)syms[i].name[0]] = true;
 	f = fopen("/proc/kallsyms", "r");
 	if (!f)
 		return syms;
 	setvbuf(f, buf, _IOFBF, sizeof(buf));
 	while (fgets(line, sizeof(line), f)) {
+		/* "ADDRESS TYPE NAME" and, in a module, "\t[MODULE]" */
+		char *type = strchr(line, ' '), *name, *end, *mod = "";
 		struct ksym key, *hit;
-		int fields;
 
-		mod[0] = '\0';
-		fields = sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, sym, mod);
-		if (fields < 3 || (type != 't' && type != 'T') || strlen(sym) >= sizeof(key.name))
+		if (!type || (type[1] != 't' && type[1] != 'T') || type[2] != ' ')
 			continue;
-		strcpy(key.name, sym);
+		name = type + 3;
+		if (!first_letter[(unsigned char)*name])
+			continue;
+		end = name + strcspn(name, "\t\n");
+		if (end[0] == '\t' && end[1] == '[') {
+			mod = end + 2;
+			mod[strcspn(mod, "]")] = '\0';
+		}
+		*end = '\0';
+		if ((size_t)(end - name) >= sizeof(key.name))
+			continue;
+		memcpy(key.name, name, (size_t)(end - name) + 1);
 		hit = bsearch(&key, syms, count, sizeof(*syms), ksym_cmp);
 		if (!hit)
 			continue;
 		if (!hit->copies++)
-			hit->addr = addr;
+			hit->addr = strtoull(line, NULL, 16);
 		strbuf_copy(hit->module, sizeof(hit->module), mod);
 	}
 	fclose(f);
@@ -185,54 +227,73 @@ static const struct ksym *find_ksym(const struct ksym *syms, size_t n, const cha
 	return bsearch(&key, syms, n, sizeof(*syms), ksym_cmp);
 }
 
-/* BTF of vmlinux and of the modules the hooks live in, loaded once. */
+/* The hooks' prototypes from the BTF of vmlinux and of the modules the
+ * hooks live in: each BTF loaded once, and read in one pass over its types
+ * (btf__find_by_name_kind is a linear search, once per name). */
+struct btf_protos {
+	struct btf *btf;
+	int args[N_HOOKS];	/* argument count of hook i's function, -1 if absent */
+};
+
 struct btf_cache {
-	struct btf *vmlinux;
+	struct btf_protos vmlinux;
 	bool vmlinux_tried;
-	struct { char module[64]; struct btf *btf; } mods[8];
+	struct { char module[64]; struct btf_protos protos; } mods[8];
 	size_t n_mods;
 };
 
+static void read_prototypes(struct btf_protos *p, const struct btf *base)
+{
+	__u32 id = base ? btf__type_cnt(base) : 1, n;
+
+	for (size_t i = 0; i < N_HOOKS; i++)
+		p->args[i] = -1;
+	if (!p->btf)
+		return;
+	for (n = btf__type_cnt(p->btf); id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(p->btf, id), *proto;
+		const char *name;
+
+		if (!btf_is_func(t))
+			continue;
+		name = btf__name_by_offset(p->btf, t->name_off);
+		for (size_t i = 0; i < N_HOOKS; i++) {
+			if (!hook_defs[i].is_function || hook_defs[i].name[0] != name[0] ||
+			    strcmp(hook_defs[i].name, name) || p->args[i] >= 0)
+				continue;
+			proto = btf__type_by_id(p->btf, t->type);
+			p->args[i] = proto ? btf_vlen(proto) : -1;
+		}
+	}
+}
+
 /* Parsed on first use: only fentry candidates need a prototype, and the
  * kernel's BTF takes a while to parse (seconds under emulation). */
-static struct btf *module_btf(struct btf_cache *c, const char *module)
+static const struct btf_protos *module_protos(struct btf_cache *c, const char *module)
 {
 	if (!c->vmlinux_tried) {
 		c->vmlinux_tried = true;
-		c->vmlinux = btf__load_vmlinux_btf();
+		c->vmlinux.btf = btf__load_vmlinux_btf();
+		read_prototypes(&c->vmlinux, NULL);
 	}
 	if (!module[0])
-		return c->vmlinux;
+		return &c->vmlinux;
 	for (size_t i = 0; i < c->n_mods; i++)
 		if (!strcmp(c->mods[i].module, module))
-			return c->mods[i].btf;
-	if (c->n_mods == sizeof(c->mods) / sizeof(c->mods[0]) || !c->vmlinux)
+			return &c->mods[i].protos;
+	if (c->n_mods == sizeof(c->mods) / sizeof(c->mods[0]) || !c->vmlinux.btf)
 		return NULL;
 	strbuf_copy(c->mods[c->n_mods].module, sizeof(c->mods[0].module), module);
-	c->mods[c->n_mods].btf = btf__load_module_btf(module, c->vmlinux);	/* NULL if none */
-	return c->mods[c->n_mods++].btf;
+	c->mods[c->n_mods].protos.btf = btf__load_module_btf(module, c->vmlinux.btf);	/* NULL if none */
+	read_prototypes(&c->mods[c->n_mods].protos, c->vmlinux.btf);
+	return &c->mods[c->n_mods++].protos;
 }
 
 static void btf_cache_free(struct btf_cache *c)
 {
 	for (size_t i = 0; i < c->n_mods; i++)
-		btf__free(c->mods[i].btf);
-	btf__free(c->vmlinux);
-}
-
-/* Arguments of a function per its BTF prototype; -1 without BTF. */
-static int btf_arg_count(struct btf *btf, const char *name)
-{
-	const struct btf_type *t;
-	int id;
-
-	if (!btf)
-		return -1;
-	id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
-	if (id < 0)
-		return -1;
-	t = btf__type_by_id(btf, btf__type_by_id(btf, id)->type);
-	return t ? btf_vlen(t) : -1;
+		btf__free(c->mods[i].protos.btf);
+	btf__free(c->vmlinux.btf);
 }
 
 /* x86-64 BPF trampolines took at most 6 arguments before Linux 6.6
@@ -262,6 +323,7 @@ static void probe_hooks(struct session *s)
 	int max_args = trampoline_max_args();
 	size_t n_syms = 0;
 	struct ksym *syms = s->syms = read_ksyms(&n_syms);
+	phase_done("read /proc/kallsyms");
 
 	switch (s->opts.mode) {
 	case SESSION_FENTRY: want[V_KPROBE] = false; break;
@@ -299,8 +361,8 @@ static void probe_hooks(struct session *s)
 				continue;
 			}
 			if (v == V_FENTRY) {
-				struct btf *btf = module_btf(&btfs, sym->module);
-				int args = btf_arg_count(btf, h->name);
+				const struct btf_protos *protos = module_protos(&btfs, sym->module);
+				int args = protos ? protos->args[i] : -1;
 
 				if (args < 0) {
 					strbuf_printf(why, len, "no BTF for %s%s%s", h->name,
@@ -328,7 +390,6 @@ static void probe_hooks(struct session *s)
 
 /* ---- load: one object per concern, refused programs switched off ---- */
 
-static int libbpf_verbosity;
 /* libbpf's warnings during a load, to learn which program failed. */
 static char load_log[8192];
 static size_t load_log_len;
@@ -351,6 +412,39 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	if (!libbpf_verbosity || (level == LIBBPF_DEBUG && libbpf_verbosity < 2))
 		return 0;
 	return vfprintf(stderr, fmt, ap);
+}
+
+/* The verifier's own words, when the log holds them: its last line before
+ * the statistics ("processed N insns ..."), put before libbpf's line. */
+static void verifier_verdict(const char *log, char *what, size_t wlen)
+{
+	const char *end = strstr(log, "-- END PROG LOAD LOG --");
+	const char *begin = strstr(log, "-- BEGIN PROG LOAD LOG --");
+	char line[160], libbpf_line[160];
+
+	if (!begin || !end || end < begin)
+		return;
+	while (end > begin) {
+		const char *start = end - 1;
+		size_t n;
+
+		while (start > begin && start[-1] != '\n')
+			start--;
+		n = (size_t)(end - start);
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, start, n);
+		line[n] = '\0';
+		line[strcspn(line, "\n")] = '\0';
+		end = start;
+		if (!line[0] || !strncmp(line, "processed ", 10) ||
+		    !strncmp(line, "verification time", 17) || !strncmp(line, "stack depth", 11) ||
+		    !strncmp(line, "libbpf: ", 8) || strstr(line, "PROG LOAD LOG"))
+			continue;
+		strbuf_copy(libbpf_line, sizeof(libbpf_line), what);
+		strbuf_printf(what, wlen, "%s (%s)", line, libbpf_line);
+		return;
+	}
 }
 
 /* The last program libbpf's warnings named, and what they said of it. */
@@ -378,14 +472,49 @@ static bool failed_program(char *prog, size_t plen, char *what, size_t wlen)
 		first += strlen(needle);
 		strbuf_copy(what, wlen, first);
 		what[strcspn(what, "\n")] = '\0';
+		verifier_verdict(first, what, wlen);
 	} else {
 		what[0] = '\0';
 	}
 	return true;
 }
 
+static const size_t slot_owner_bytes = VQ_MAX_QUEUES * sizeof(__u64);
+static const size_t tokens_bytes = VQ_MAX_TOKENS * sizeof(struct vq_token);
+
+static void unmap_traffic(struct session *s)
+{
+	if (s->slot_owner)
+		munmap((void *)s->slot_owner, slot_owner_bytes);
+	if (s->tokens)
+		munmap((void *)s->tokens, tokens_bytes);
+	s->slot_owner = NULL;
+	s->tokens = NULL;
+}
+
+/* The traffic arrays are read in place (BPF_F_MMAPABLE): a report scans the
+ * in-flight tokens without one syscall per entry. */
+static int map_traffic(struct session *s)
+{
+	void *owner = mmap(NULL, slot_owner_bytes, PROT_READ, MAP_SHARED,
+			   bpf_map__fd(s->traffic->maps.slots), 0);
+	void *tokens = mmap(NULL, tokens_bytes, PROT_READ, MAP_SHARED,
+			    bpf_map__fd(s->traffic->maps.tokens), 0);
+
+	if (owner != MAP_FAILED)
+		s->slot_owner = owner;
+	if (tokens != MAP_FAILED)
+		s->tokens = tokens;
+	if (s->slot_owner && s->tokens)
+		return 0;
+	unmap_traffic(s);
+	return -errno;
+}
+
 static void destroy_object(struct session *s, enum object_id id)
 {
+	if (id == OBJ_TRAFFIC)
+		unmap_traffic(s);
 	switch (id) {
 	case OBJ_QUEUES: queues_bpf__destroy(s->queues); s->queues = NULL; break;
 	case OBJ_TRAFFIC: traffic_bpf__destroy(s->traffic); s->traffic = NULL; break;
@@ -427,6 +556,7 @@ static const struct {
 	{ OBJ_QUEUES, "devices", "queues_devices" },
 	{ OBJ_QUEUES, "created", "queues_created" },
 	{ OBJ_QUEUES, "lost", "queues_lost" },
+	{ OBJ_TRAFFIC, "slots", "traffic_slots" },
 	{ OBJ_TRAFFIC, "traffic", "traffic_traffic" },
 	{ OBJ_TRAFFIC, "tokens", "traffic_tokens" },
 	{ OBJ_TRAFFIC, "lost", "traffic_lost" },
@@ -451,7 +581,8 @@ static void drop_incompatible_pin(const struct bpf_map *map, const char *path)
 	       info.type == (__u32)bpf_map__type(map) &&
 	       info.key_size == bpf_map__key_size(map) &&
 	       info.value_size == bpf_map__value_size(map) &&
-	       info.max_entries == bpf_map__max_entries(map);
+	       info.max_entries == bpf_map__max_entries(map) &&
+	       info.map_flags == bpf_map__map_flags(map);
 	close(fd);
 	if (same)
 		return;
@@ -654,6 +785,11 @@ static void load_object(struct session *s, enum object_id id)
 		capturing = true;
 		err = load_skeleton(s, id);
 		capturing = false;
+		if (!err && id == OBJ_TRAFFIC && (err = map_traffic(s))) {
+			destroy_object(s, id);
+			refuse_object(s, id, err);
+			return;
+		}
 		if (!err)
 			return;
 		destroy_object(s, id);
@@ -787,13 +923,18 @@ struct session *session_open(const struct session_opts *opts, char *err, size_t 
 			 s->ncpus < 0 ? strerror(-s->ncpus) : "out of memory");
 		goto fail;
 	}
+	phase_start = monotonic_ms();
 	probe_hooks(s);
-	for (int id = 0; id < N_OBJECTS; id++)
+	phase_done("probe (BTF prototypes, kernel limits)");
+	for (int id = 0; id < N_OBJECTS; id++) {
 		load_object(s, (enum object_id)id);
+		phase_done(object_names[id]);
+	}
 	for (size_t i = 0; i < N_HOOKS; i++) {
 		attach_hook(s, i);
 		attached += s->status[i].attached;
 	}
+	phase_done("attach");
 	if (!attached) {
 		snprintf(err, errlen, "no BPF hook could be loaded (%s); this needs root "
 			 "(CAP_BPF and CAP_PERFMON); 'vqwatch audit' works without BPF",
@@ -874,7 +1015,7 @@ int session_for_each_irq(struct session *s,
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	struct vq_irq_count *vals;
-	__u32 keys[IRQ_BATCH], out_batch = 0;
+	__u32 keys[IRQ_BATCH] = { 0 }, out_batch = 0;	/* zeroed for valgrind: the kernel fills them */
 	bool first = true, done = false;
 	int fd;
 
@@ -949,14 +1090,30 @@ int session_for_each_created(struct session *s,
 	return 0;
 }
 
+/* The queue's slot, found as the programs place it (vqwatch_queue.h). */
+static int queue_slot(const struct session *s, uint64_t vq, __u32 *slot)
+{
+	__u32 h = vq_hash(vq, VQ_MAX_QUEUES - 1);
+
+	for (int i = 0; i < VQ_SLOT_PROBES; i++) {
+		*slot = (h + i) & (VQ_MAX_QUEUES - 1);
+		if (s->slot_owner[*slot] == vq)
+			return 0;
+	}
+	return -1;
+}
+
 int session_queue_traffic(struct session *s, uint64_t vq, struct vq_traffic *sum)
 {
 	const struct vq_traffic *cpu = s->percpu;
-	__u64 key = vq;
+	__u32 slot;
 
 	memset(sum, 0, sizeof(*sum));
-	if (!s->traffic ||
-	    bpf_map__lookup_elem(s->traffic->maps.traffic, &key, sizeof(key), s->percpu,
+	if (!s->traffic || !s->slot_owner)
+		return -1;
+	if (queue_slot(s, vq, &slot))
+		return 0;	/* no traffic seen yet */
+	if (bpf_map__lookup_elem(s->traffic->maps.traffic, &slot, sizeof(slot), s->percpu,
 				 (size_t)s->ncpus * sizeof(*cpu), 0))
 		return -1;
 	for (int c = 0; c < s->ncpus; c++) {
@@ -979,16 +1136,18 @@ int session_queue_traffic(struct session *s, uint64_t vq, struct vq_traffic *sum
 int session_for_each_token(struct session *s, void (*fn)(void *arg, uint64_t vq, uint64_t added_ns),
 			   void *arg)
 {
-	struct vq_token_key key, *prev = NULL;
-	uint64_t added;
-
-	if (!s->traffic)
+	if (!s->tokens)
 		return -1;
-	while (!bpf_map__get_next_key(s->traffic->maps.tokens, prev, &key, sizeof(key))) {
-		if (!bpf_map__lookup_elem(s->traffic->maps.tokens, &key, sizeof(key), &added,
-					  sizeof(added), 0))
-			fn(arg, key.vq, added);
-		prev = &key;
+	for (size_t i = 0; i < VQ_MAX_TOKENS; i++) {
+		const volatile struct vq_token *e = &s->tokens[i];
+		uint64_t vq, added;
+
+		if (!e->token)
+			continue;
+		vq = e->vq;	/* 0 while an add or a completion is writing it */
+		added = e->added_ns;
+		if (vq && added)
+			fn(arg, vq, added);
 	}
 	return 0;
 }

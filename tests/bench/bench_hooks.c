@@ -5,7 +5,8 @@
  *                        this kernel takes (fentry where it can, the tp_btf
  *                        pair always) and wait for SIGTERM
  *   bench_hooks stats    every loaded BPF program with bpf_stats: name,
- *                        runs, average ns per run (kernel.bpf_stats_enabled)
+ *                        runs, average ns per run, total ns
+ *                        (kernel.bpf_stats_enabled)
  */
 #include <errno.h>
 #include <signal.h>
@@ -86,8 +87,9 @@ static int stats(void)
 		if (fd < 0)
 			continue;
 		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && info.run_cnt)
-			printf("%s %llu %llu\n", info.name, (unsigned long long)info.run_cnt,
-			       (unsigned long long)(info.run_time_ns / info.run_cnt));
+			printf("%s %llu %llu %llu\n", info.name, (unsigned long long)info.run_cnt,
+			       (unsigned long long)(info.run_time_ns / info.run_cnt),
+			       (unsigned long long)info.run_time_ns);
 		close(fd);
 	}
 	return 0;
