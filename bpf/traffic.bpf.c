@@ -214,30 +214,34 @@ __noinline __u64 vq_sg_bytes(__u64 sg, __u32 n)
 
 /* Remember the add time of (vq, token): in its entry if it has one (a
  * driver re-adding a token, or an entry left behind when the completion ran
- * before this fexit), else in the first free entry among its probes. */
+ * before this fexit), else in the first free entry among its probes.  One
+ * pass; another CPU taking that free entry first makes it a loss. */
 static __always_inline void token_added(__u64 vq, __u64 token, __u64 now)
 {
-	__u32 h = vq_token_hash(vq, token, VQ_MAX_TOKENS - 1);
+	__u32 h = vq_token_hash(vq, token, VQ_MAX_TOKENS - 1), free_k = 0;
+	bool have_free = false;
 	struct vq_token *e;
 
 	for (int i = 0; i < VQ_TOKEN_PROBES; i++) {
 		__u32 k = (h + i) & (VQ_MAX_TOKENS - 1);
 
 		e = bpf_map_lookup_elem(&tokens, &k);
-		if (e && e->token == token && e->vq == vq) {
+		if (!e)
+			continue;
+		if (e->token == token && e->vq == vq) {
 			e->added_ns = now;
 			return;
 		}
-	}
-	for (int i = 0; i < VQ_TOKEN_PROBES; i++) {
-		__u32 k = (h + i) & (VQ_MAX_TOKENS - 1);
-
-		e = bpf_map_lookup_elem(&tokens, &k);
-		if (e && !e->token && !__sync_val_compare_and_swap(&e->token, 0, token)) {
-			WRITE_ONCE(e->added_ns, now);
-			WRITE_ONCE(e->vq, vq);
-			return;
+		if (!have_free && !e->token) {
+			free_k = k;
+			have_free = true;
 		}
+	}
+	e = have_free ? bpf_map_lookup_elem(&tokens, &free_k) : NULL;
+	if (e && !__sync_val_compare_and_swap(&e->token, 0, token)) {
+		WRITE_ONCE(e->added_ns, now);
+		WRITE_ONCE(e->vq, vq);
+		return;
 	}
 	count_loss(VQ_LOST_TOKEN_MAP);
 }
@@ -340,14 +344,19 @@ int BPF_KPROBE(add_inbuf_ctx_kprobe, struct virtqueue *vq, struct scatterlist *s
  * go to the device. */
 __noinline __u64 vq_sgs_out_bytes(__u64 sgs, __u32 out_sgs)
 {
-	__u64 sum = 0;
+	__u64 chains[VQ_MAX_SG_CHAINS] = {}, sum = 0;
 
-	for (unsigned int i = 0; i < VQ_MAX_SG_CHAINS && i < out_sgs; i++) {
-		__u64 sg = 0;
-
-		bpf_probe_read_kernel(&sg, sizeof(sg), (void *)(sgs + i * sizeof(sg)));
-		sum += vq_sg_bytes(sg, VQ_MAX_SG);
-	}
+	if (!out_sgs)
+		return 0;
+	/* the chains' heads in one read (kernel reads dominate this program):
+	 * the whole array of VQ_MAX_SG_CHAINS, past the driver's own if it is
+	 * shorter (those are never used); one at a time where that faults */
+	if (bpf_probe_read_kernel(chains, sizeof(chains), (void *)sgs))
+		for (unsigned int i = 0; i < VQ_MAX_SG_CHAINS && i < out_sgs; i++)
+			bpf_probe_read_kernel(&chains[i], sizeof(chains[i]),
+					      (void *)(sgs + i * sizeof(chains[i])));
+	for (unsigned int i = 0; i < VQ_MAX_SG_CHAINS && i < out_sgs; i++)
+		sum += vq_sg_bytes(chains[i], VQ_MAX_SG);
 	if (out_sgs > VQ_MAX_SG_CHAINS)
 		count_loss(VQ_LOST_SG);
 	return sum;

@@ -955,9 +955,13 @@ void session_close(struct session *s)
 {
 	if (!s)
 		return;
+	/* a trampoline's detach waits for the kernel's RCU tasks grace
+	 * periods: tenths of a second per fentry link under emulation */
+	phase_start = monotonic_ms();
 	for (size_t i = 0; i < N_HOOKS; i++)
 		for (int p = 0; p < MAX_PROGS; p++)
 			bpf_link__destroy(s->hooks[i].links[p]);
+	phase_done("detach");
 	for (int id = 0; id < N_OBJECTS; id++)
 		destroy_object(s, (enum object_id)id);
 	free(s->percpu);
