@@ -74,7 +74,7 @@ test-vm: $(OUTPUT)/vqwatch $(BPF_TESTS:=.static)
 	VQWATCH_BIN=$(OUTPUT)/vqwatch VQWATCH_GUEST_BINS="$(BPF_TESTS:=.static)" tests/vm/run
 
 # make bench: a benchmark, not a test (see tests/bench/vq-bench); natively,
-# then in a 6.12 guest.  The empty baseline programs never ship in vqwatch.
+# then in 6.1 and 6.12 guests.  The empty baseline programs never ship in vqwatch.
 BENCH_HOOKS := $(TEST_OUT)/bench_hooks
 $(BENCH_HOOKS): tests/bench/bench_hooks.c $(OUTPUT)/bench.skel.h | $(TEST_OUT)
 	$(CC) $(ALL_CFLAGS) $< -lbpf -lelf -lz -o $@
