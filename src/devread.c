@@ -304,6 +304,10 @@ static int fill_device(const char *root, bool live, struct vq_device *d,
 	d->offered_note = NULL;
 	d->device_queues.known = true;
 	d->device_queues.value = regs.num_queues;
+	if (regs.has_num_pages && d->type_id == VQ_ID_BALLOON) {
+		d->balloon.target_pages.known = true;
+		d->balloon.target_pages.value = regs.num_pages;
+	}
 	pci_regs_accepted(&regs, &accepted);
 	if (d->negotiated_known && memcmp(&accepted, &d->negotiated, sizeof(accepted)) &&
 	    !d->note)

@@ -52,7 +52,7 @@ enum pci_read_status pci_virtio_caps_find(const struct pci_cfg_io *io,
 					  struct pci_virtio_caps *caps)
 {
 	bool visited[PCI_CFG_SPACE_SIZE / 4] = { false };
-	bool have_common = false, have_window = false;
+	bool have_common = false, have_window = false, have_device = false;
 	uint8_t hdr[PCI_CFG_HEADER_SIZE];
 	enum pci_read_status st;
 	unsigned int pos;
@@ -65,6 +65,9 @@ enum pci_read_status pci_virtio_caps_find(const struct pci_cfg_io *io,
 	device = le16(hdr + 0x02);
 	if (le16(hdr) != PCI_VENDOR_REDHAT_QUMRANET || device < 0x1000 || device > 0x107f)
 		return PCI_READ_NOT_VIRTIO;
+	/* only a balloon's device configuration is read: no other is wanted */
+	have_device = device != PCI_DEVICE_BALLOON_MODERN &&
+		      device != PCI_DEVICE_BALLOON_TRANSITIONAL;
 	if (!(le16(hdr + 0x06) & 0x10))	/* status: capabilities list */
 		return PCI_READ_NO_CAPS;
 	/* The low two bits of every pointer are reserved (PCI 3.0, 6.7). */
@@ -110,12 +113,23 @@ enum pci_read_status pci_virtio_caps_find(const struct pci_cfg_io *io,
 				return PCI_READ_MALFORMED;
 			caps->window = pos;
 			have_window = true;
+		} else if (cap[3] == VIRTIO_PCI_CAP_DEVICE_CFG && !have_device) {
+			/* num_pages: 4 bytes at its start */
+			if (cap[4] <= 5 && offset % 4 == 0 && length >= 4 &&
+			    offset <= UINT32_MAX - 4) {
+				caps->balloon = true;
+				caps->device_bar = cap[4];
+				caps->device_offset = offset;
+			}
+			have_device = true;
 		}
-		if (have_common && have_window)
+		if (have_common && have_window && have_device)
 			return PCI_READ_OK;
 next:
 		pos = cap[1] & 0xfc;
 	}
+	if (have_common && have_window)
+		return PCI_READ_OK;	/* a balloon without device configuration */
 	return have_common ? PCI_READ_NO_WINDOW : PCI_READ_NO_COMMON;
 }
 
@@ -125,35 +139,40 @@ static enum pci_read_status io_errno(int rc, int *err)
 	return rc == -EPERM || rc == -EACCES ? PCI_READ_REFUSED : PCI_READ_IO_ERROR;
 }
 
-/* Point the window at common configuration register reg, width bytes. */
-static enum pci_read_status window_aim(const struct pci_cfg_io *io,
-				       const struct pci_virtio_caps *caps,
-				       unsigned int reg, unsigned int width, int *err)
+/* Point the window at offset off of BAR bar, width bytes. */
+static enum pci_read_status window_aim_at(const struct pci_cfg_io *io,
+					  const struct pci_virtio_caps *caps, uint8_t bar,
+					  uint32_t off, unsigned int width, int *err)
 {
 	uint8_t b[8];
 	int rc;
 
-	b[0] = caps->common_bar;
+	b[0] = bar;
 	rc = io->write(io->ctx, caps->window + 4, b, 1);
 	if (rc)
 		return io_errno(rc, err);
-	put_le32(b, caps->common_offset + reg);
+	put_le32(b, off);
 	put_le32(b + 4, width);
 	rc = io->write(io->ctx, caps->window + 8, b, 8);
 	return rc ? io_errno(rc, err) : PCI_READ_OK;
 }
 
-static enum pci_read_status window_read(const struct pci_cfg_io *io,
-					const struct pci_virtio_caps *caps,
-					unsigned int reg, unsigned int width, uint32_t *val,
-					int *err)
+/* Point the window at common configuration register reg, width bytes. */
+static enum pci_read_status window_aim(const struct pci_cfg_io *io,
+				       const struct pci_virtio_caps *caps,
+				       unsigned int reg, unsigned int width, int *err)
 {
-	enum pci_read_status st = window_aim(io, caps, reg, width, err);
+	return window_aim_at(io, caps, caps->common_bar, caps->common_offset + reg, width, err);
+}
+
+/* Read what the window points at. */
+static enum pci_read_status window_data(const struct pci_cfg_io *io,
+					const struct pci_virtio_caps *caps,
+					unsigned int width, uint32_t *val, int *err)
+{
 	uint8_t b[4] = { 0 };
 	long n;
 
-	if (st)
-		return st;
 	n = io->read(io->ctx, caps->window + 16, b, width);
 	if (n < 0)
 		return io_errno((int)n, err);
@@ -163,6 +182,16 @@ static enum pci_read_status window_read(const struct pci_cfg_io *io,
 	}
 	*val = le32(b);
 	return PCI_READ_OK;
+}
+
+static enum pci_read_status window_read(const struct pci_cfg_io *io,
+					const struct pci_virtio_caps *caps,
+					unsigned int reg, unsigned int width, uint32_t *val,
+					int *err)
+{
+	enum pci_read_status st = window_aim(io, caps, reg, width, err);
+
+	return st ? st : window_data(io, caps, width, val, err);
 }
 
 static enum pci_read_status window_write32(const struct pci_cfg_io *io,
@@ -233,6 +262,13 @@ enum pci_read_status pci_virtio_read_regs(const struct pci_cfg_io *io,
 		st = window_read(io, caps, VIRTIO_COMMON_NUMQ, 2, &v, err);
 	if (!st)
 		regs->num_queues = (uint16_t)v;
+	if (!st && caps->balloon) {	/* le32 num_pages at the device config's start */
+		st = window_aim_at(io, caps, caps->device_bar, caps->device_offset, 4, err);
+		if (!st)
+			st = window_data(io, caps, 4, &v, err);
+		regs->num_pages = v;
+		regs->has_num_pages = !st;
+	}
 	if (!st)
 		st = status_still(io, caps, regs->status, err);
 	/* Leave the window on device_feature_select: reading the config file
@@ -362,6 +398,11 @@ bool pci_record_format(enum pci_read_status st, const struct pci_virtio_regs *r,
 		     r->device_feature[0], r->device_feature[1], r->device_feature[2],
 		     r->device_feature[3], r->driver_feature[0], r->driver_feature[1],
 		     r->driver_feature[2], r->driver_feature[3], r->num_queues);
+	if (n >= 0 && (size_t)n < len && r->has_num_pages) {
+		int more = snprintf(buf + n, len - (size_t)n, "num_pages %u\n", r->num_pages);
+
+		n = more < 0 ? more : n + more;
+	}
 	return n >= 0 && (size_t)n < len;
 }
 
@@ -422,6 +463,11 @@ bool pci_record_parse(const char *text, enum pci_read_status *st, struct pci_vir
 				regs->status = (uint8_t)v;
 			else
 				regs->num_queues = (uint16_t)v;
+		} else if (!strcmp(key, "num_pages")) {
+			tok = strtok_r(NULL, " ", &save);
+			if (!tok || !parse_u32(tok, UINT32_MAX, &regs->num_pages))
+				return false;
+			regs->has_num_pages = true;
 		} else if (!strcmp(key, "device_feature") || !strcmp(key, "driver_feature")) {
 			uint32_t *w = key[1] == 'e' ? regs->device_feature : regs->driver_feature;
 

@@ -2,7 +2,8 @@
 /*
  * Asking a virtio-pci modern device itself, through its PCI configuration
  * space: the features it offers (all 128 bits), the features its driver
- * accepted, its queue count and its status.
+ * accepted, its queue count and its status, and of a balloon the size it
+ * asks for (num_pages, the first field of its device configuration).
  *
  * Sysfs shows only the negotiated features and BPF sees the offer only at
  * probe.  The device's common configuration (virtio 1.2, 4.1.4.3) lives in
@@ -17,9 +18,10 @@
  *    field, nothing else (the capability list is only read);
  *  - the device, through the window: device_feature_select and
  *    driver_feature_select are written (0..3), device_feature,
- *    driver_feature, num_queues and device_status are read.  No read with a
- *    side effect (ISR status is never pointed at) and the window is left on
- *    device_feature_select, harmless for whoever reads the config file next;
+ *    driver_feature, num_queues and device_status are read, and a
+ *    balloon's num_pages.  No read with a side effect (ISR status is never
+ *    pointed at) and the window is left on device_feature_select, harmless
+ *    for whoever reads the config file next;
  *  - only while device_status has DRIVER_OK and not FAILED, checked before
  *    every selector write and again at the end (a change discards the
  *    read).  The driver writes the selectors only while negotiating (probe,
@@ -49,6 +51,7 @@
 #define PCI_CFG_SPACE_SIZE		0x100	/* capabilities live below this */
 #define PCI_CAP_ID_VNDR			0x09
 #define VIRTIO_PCI_CAP_COMMON_CFG	1
+#define VIRTIO_PCI_CAP_DEVICE_CFG	4
 #define VIRTIO_PCI_CAP_PCI_CFG		5
 /* struct virtio_pci_cap: vndr, next, len, cfg_type, bar, id, pad[2],
  * offset le32, length le32; virtio_pci_cfg_cap adds pci_cfg_data[4]. */
@@ -65,6 +68,9 @@
 #define VIRTIO_STATUS_DRIVER_OK		0x04
 #define VIRTIO_STATUS_FAILED		0x80
 #define VIRTIO_F_VERSION_1		32
+/* PCI device IDs of a balloon: modern (0x1040 + 5) and transitional. */
+#define PCI_DEVICE_BALLOON_MODERN	0x1045
+#define PCI_DEVICE_BALLOON_TRANSITIONAL	0x1002
 
 /*
  * Access to one PCI function's config space, as pread/pwrite on sysfs's
@@ -97,11 +103,14 @@ enum pci_read_status {
 	PCI_READ_STATUS_COUNT,
 };
 
-/* Where the capability walk found the two structures it needs. */
+/* Where the capability walk found the structures it needs. */
 struct pci_virtio_caps {
 	uint8_t common_bar;
 	uint32_t common_offset, common_length;
 	unsigned int window;	/* config offset of the VIRTIO_PCI_CAP_PCI_CFG cap */
+	bool balloon;		/* a balloon with a device configuration to read */
+	uint8_t device_bar;
+	uint32_t device_offset;
 };
 
 /* What the device said. */
@@ -110,11 +119,14 @@ struct pci_virtio_regs {
 	uint32_t driver_feature[4];	/* accepted by the driver */
 	uint16_t num_queues;
 	uint8_t status;
+	bool has_num_pages;	/* a balloon's, read */
+	uint32_t num_pages;	/* the balloon size the device asks for, pages */
 };
 
 /*
  * Walk the capability list: the first common configuration capability with
- * a valid BAR and the first PCI configuration access capability.  Bounded:
+ * a valid BAR and the first PCI configuration access capability (and a
+ * balloon's first device configuration capability).  Bounded:
  * at most one visit per dword of config space, every pointer checked, no
  * byte read outside [0, 0x100) and nothing read that the io does not
  * return.  Returns PCI_READ_OK or why not.
@@ -149,6 +161,7 @@ const char *pci_read_status_name(enum pci_read_status st);
  *   device_feature 0x3000003a 0x00000101 0x00000000 0x00000000
  *   driver_feature 0x2000002a 0x00000101 0x00000000 0x00000000
  *   num_queues 5
+ *   num_pages 54272        (a balloon's; absent for other devices)
  * Registers are written for every result (zero when not read).
  * Format returns false when buf is too small; parse returns false when the
  * text is malformed (unknown key or result, missing result, bad number).

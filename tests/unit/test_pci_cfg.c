@@ -82,12 +82,14 @@ struct sim {
 	unsigned int win;		/* where the window is (0: none) */
 	uint8_t bar;			/* the common config's BAR */
 	uint32_t common;		/* common config offset in its BAR */
+	uint32_t device;		/* device config offset (same BAR), 0: none */
+	uint32_t num_pages;		/* a balloon's, at the device config's start */
 	uint32_t dfselect, gfselect, df[4], gf[4];
 	uint16_t numq;
 	uint8_t status;
 	int write_errno;		/* every write fails with it */
 	int change_status_after;	/* BAR accesses until status changes, 0: never */
-	unsigned int bar_accesses, cfg_writes, cfg_reads;
+	unsigned int bar_accesses, cfg_writes, cfg_reads, device_accesses;
 	char bad[160];			/* the first forbidden access */
 };
 
@@ -126,6 +128,16 @@ static void bar_access(struct sim *s, bool write)
 		bad(s, "window bar %u", s->cfg[s->win + 4]);
 	if ((len != 1 && len != 2 && len != 4) || off % len)
 		return bad(s, "window access offset %u length %u", off, len);
+	if (s->device && off >= s->device) {	/* the device configuration */
+		s->device_accesses++;
+		if (write || off != s->device || len != 4)
+			return bad(s, "device config %s at %u length %u", write ? "write" : "read",
+				   off - s->device, len);
+		memcpy(data, &(uint8_t[4]){ (uint8_t)s->num_pages, (uint8_t)(s->num_pages >> 8),
+					    (uint8_t)(s->num_pages >> 16),
+					    (uint8_t)(s->num_pages >> 24) }, 4);
+		return;
+	}
 	if (off < s->common)
 		return bad(s, "window below common config: %u", off);
 	reg = off - s->common;
@@ -203,6 +215,8 @@ static void sim_init(struct sim *s, const uint8_t *cfg)
 	s->win = 0x84;
 	s->bar = cfg == qemu_balloon ? 4 : 0;
 	s->common = 0;
+	s->device = cfg == qemu_balloon ? 0x2000 : 0x4000;	/* their device config caps */
+	s->num_pages = 54272;	/* 212 MiB in the balloon */
 	s->df[0] = 0x3000003a;
 	s->df[1] = 0x101;
 	s->gf[0] = 0x2000002a;
@@ -234,6 +248,9 @@ static void test_caps_firecracker(void **state)
 	assert_int_equal(caps.common_offset, 0);
 	assert_int_equal(caps.common_length, 0x38);
 	assert_int_equal(caps.window, 0x84);
+	assert_true(caps.balloon);
+	assert_int_equal(caps.device_bar, 0);
+	assert_int_equal(caps.device_offset, 0x4000);
 	assert_int_equal(s.cfg_writes, 0);
 	/* the walk never reads the window's data (that would touch the BAR) */
 	assert_int_equal(s.bar_accesses, 0);
@@ -257,12 +274,17 @@ static void test_caps_qemu(void **state)
 	assert_int_equal(caps.common_offset, 0);
 	assert_int_equal(caps.common_length, 0x1000);
 	assert_int_equal(caps.window, 0x84);
+	assert_true(caps.balloon);
+	assert_int_equal(caps.device_bar, 4);
+	assert_int_equal(caps.device_offset, 0x2000);
 	assert_int_equal(s.bar_accesses, 0);
 	assert_int_equal(pci_virtio_read_regs(&io, &caps, &regs, &err), PCI_READ_OK);
 	assert_no_bad(&s);
 	pci_regs_offered(&regs, &f);
 	assert_true(f.word[0] == 0x1013000003aULL);
 	assert_int_equal(regs.num_queues, 5);
+	assert_true(regs.has_num_pages);
+	assert_int_equal(regs.num_pages, 54272);
 	/* the window ends where this capture found it */
 	assert_memory_equal(s.cfg + 0x84, qemu_balloon + 0x84, 16);
 }
@@ -285,6 +307,8 @@ static void test_read_regs(void **state)
 	assert_no_bad(&s);
 	assert_int_equal(regs.status, 0x0f);
 	assert_int_equal(regs.num_queues, 5);
+	assert_true(regs.has_num_pages);
+	assert_int_equal(regs.num_pages, 54272);
 	pci_regs_offered(&regs, &f);
 	assert_true(f.word[0] == 0x1013000003aULL && f.word[1] == 0);
 	pci_regs_accepted(&regs, &f);
@@ -295,6 +319,28 @@ static void test_read_regs(void **state)
 	/* nothing outside the window changed */
 	assert_memory_equal(s.cfg, firecracker_balloon, 0x84 + 4);
 	assert_memory_equal(s.cfg + 0x84 + 20, firecracker_balloon + 0x84 + 20, 256 - 0x84 - 20);
+}
+
+/* Another device (the same capture as a virtio-rng, 1af4:1044): its device
+ * configuration is never pointed at, and no num_pages is said. */
+static void test_other_device_no_device_config(void **state)
+{
+	struct sim s;
+	struct pci_cfg_io io;
+	struct pci_virtio_caps caps;
+	struct pci_virtio_regs regs;
+	int err;
+
+	(void)state;
+	sim_init(&s, firecracker_balloon);
+	s.cfg[2] = 0x44;
+	io = sim_io(&s);
+	assert_int_equal(pci_virtio_caps_find(&io, &caps), PCI_READ_OK);
+	assert_false(caps.balloon);
+	assert_int_equal(pci_virtio_read_regs(&io, &caps, &regs, &err), PCI_READ_OK);
+	assert_no_bad(&s);
+	assert_int_equal(s.device_accesses, 0);
+	assert_false(regs.has_num_pages);
 }
 
 static void test_read_regs_128_bits(void **state)
@@ -532,7 +578,16 @@ static void test_record_round_trip(void **state)
 				    sizeof(regs.driver_feature));
 		assert_int_equal(back.num_queues, regs.num_queues);
 		assert_int_equal(back.status, regs.status);
+		assert_false(back.has_num_pages);
 	}
+	/* a balloon's num_pages, when read */
+	regs.has_num_pages = true;
+	regs.num_pages = 4294967295u;
+	assert_true(pci_record_format(PCI_READ_OK, &regs, text, sizeof(text)));
+	assert_non_null(strstr(text, "num_pages 4294967295\n"));
+	assert_true(pci_record_parse(text, &st, &back));
+	assert_true(back.has_num_pages);
+	assert_int_equal(back.num_pages, 4294967295u);
 	assert_false(pci_record_format(PCI_READ_STATUS_COUNT, &regs, text, sizeof(text)));
 	assert_false(pci_record_format(PCI_READ_OK, &regs, text, 40));
 	/* just the result is enough: the registers are zero */
@@ -602,6 +657,7 @@ int main(void)
 		cmocka_unit_test(test_caps_firecracker),
 		cmocka_unit_test(test_caps_qemu),
 		cmocka_unit_test(test_read_regs),
+		cmocka_unit_test(test_other_device_no_device_config),
 		cmocka_unit_test(test_read_regs_128_bits),
 		cmocka_unit_test(test_write_refused),
 		cmocka_unit_test(test_not_ready),
