@@ -712,27 +712,45 @@ struct token_pass {
 	bool short_of_memory;
 };
 
-static void on_token(void *arg, uint64_t vq, uint64_t added_ns)
+static bool is_grave(const struct bpf_source *src, uint64_t addr)
+{
+	for (size_t i = 0; i < src->n_graves; i++)
+		if (src->graves[i].addr == addr)
+			return true;
+	return false;
+}
+
+/* Also drops the tokens of queues whose device left: theirs never come
+ * back through get_buf, and would fill the in-flight map over hot-plugs. */
+static bool on_token(void *arg, uint64_t vq, uint64_t added_ns)
 {
 	struct token_pass *p = arg;
 	struct tracked_queue key = { .vq = vq };
 	struct tracked_queue *q = bsearch(&key, p->src->queues, p->src->n_queues, sizeof(*q),
-					  by_vq);
+					  by_vq), *end = p->src->queues + p->src->n_queues;
 
-	if (!q || !q->inflight)
-		return;
+	if (is_grave(p->src, vq))
+		return true;
+	/* a retired queue may share the address with the live one after it */
+	while (q && q > p->src->queues && q[-1].vq == vq)
+		q--;
+	while (q && q < end && q->vq == vq && q->retired)
+		q++;
+	if (!q || q == end || q->vq != vq || !q->inflight)
+		return false;
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? 2 * p->cap : 256;
 		struct token_age *ages = realloc(p->ages, cap * sizeof(*ages));
 
 		if (!ages) {
 			p->short_of_memory = true;
-			return;
+			return false;
 		}
 		p->ages = ages;
 		p->cap = cap;
 	}
 	p->ages[p->n++] = (struct token_age){ (size_t)(q - p->src->queues), added_ns };
+	return false;
 }
 
 static int by_queue_newest_first(const void *a, const void *b)

@@ -112,9 +112,10 @@ struct session {
 	size_t n_syms;
 	int ncpus;
 	void *percpu;		/* one per-CPU map value, the largest kind */
-	/* the traffic object's open-addressed arrays, mapped read-only */
+	/* the traffic object's open-addressed arrays, mapped; tokens writable
+	 * to drop those of queues that are gone (compare-and-swap, as BPF) */
 	const volatile __u64 *slot_owner;		/* [VQ_MAX_QUEUES] */
-	const volatile struct vq_token *tokens;	/* [VQ_MAX_TOKENS] */
+	volatile struct vq_token *tokens;		/* [VQ_MAX_TOKENS] */
 };
 
 static int libbpf_verbosity;
@@ -498,7 +499,7 @@ static int map_traffic(struct session *s)
 {
 	void *owner = mmap(NULL, slot_owner_bytes, PROT_READ, MAP_SHARED,
 			   bpf_map__fd(s->traffic->maps.slots), 0);
-	void *tokens = mmap(NULL, tokens_bytes, PROT_READ, MAP_SHARED,
+	void *tokens = mmap(NULL, tokens_bytes, PROT_READ | PROT_WRITE, MAP_SHARED,
 			    bpf_map__fd(s->traffic->maps.tokens), 0);
 
 	if (owner != MAP_FAILED)
@@ -1137,21 +1138,27 @@ int session_queue_traffic(struct session *s, uint64_t vq, struct vq_traffic *sum
 	return 0;
 }
 
-int session_for_each_token(struct session *s, void (*fn)(void *arg, uint64_t vq, uint64_t added_ns),
+int session_for_each_token(struct session *s, bool (*fn)(void *arg, uint64_t vq, uint64_t added_ns),
 			   void *arg)
 {
 	if (!s->tokens)
 		return -1;
 	for (size_t i = 0; i < VQ_MAX_TOKENS; i++) {
-		const volatile struct vq_token *e = &s->tokens[i];
-		uint64_t vq, added;
+		volatile struct vq_token *e = &s->tokens[i];
+		uint64_t token = e->token, vq, added;
 
-		if (!e->token)
+		if (!token)
 			continue;
 		vq = e->vq;	/* 0 while an add or a completion is writing it */
 		added = e->added_ns;
-		if (vq && added)
-			fn(arg, vq, added);
+		if (!vq || !added || !fn(arg, vq, added))
+			continue;
+		/* freed as the programs free one: vq and time first, then the
+		 * claim, only if nobody changed it meanwhile */
+		e->vq = 0;
+		e->added_ns = 0;
+		__atomic_compare_exchange_n((uint64_t *)&e->token, &token, 0, false,
+					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	}
 	return 0;
 }

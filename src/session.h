@@ -81,8 +81,9 @@ int session_for_each_created(struct session *s,
 /* Traffic of one queue, summed over CPUs; -1 when the queue has none. */
 int session_queue_traffic(struct session *s, uint64_t vq, struct vq_traffic *sum);
 /* Every buffer in flight with its add time (ns, CLOCK_MONOTONIC), in one
- * pass over the in-flight map; -1 without the traffic object. */
-int session_for_each_token(struct session *s, void (*fn)(void *arg, uint64_t vq, uint64_t added_ns),
+ * pass over the in-flight map; -1 without the traffic object.  fn returns
+ * true to drop the entry (a queue that is gone never completes it). */
+int session_for_each_token(struct session *s, bool (*fn)(void *arg, uint64_t vq, uint64_t added_ns),
 			   void *arg);
 
 /* What the ring program returns: the device, and queues[0..dev.n_queues). */
