@@ -514,12 +514,15 @@ static void vector_counters(struct bpf_source *src, struct vq_device *d)
 /* Balloon activity from its queues' traffic: the driver sends 4-byte page
  * frame numbers (VIRTIO_BALLOON_PFN_SHIFT 12) on inflate and deflate, each
  * free page report as one inbuf (an sg list of the reported pages) on
- * reporting_vq, and the device returns the stats buffer each time it asks
- * for statistics (the first one is posted at probe). */
+ * reporting_vq, on free_page_vq each hint command as a 4-byte outbuf (the
+ * command ID to start, or the stop ID) and each hinted block as an inbuf,
+ * and the device returns the stats buffer each time it asks for statistics
+ * (the first one is posted at probe). */
 static void fill_balloon(struct vq_device *d)
 {
 	struct vq_balloon *b = &d->balloon;
 	const struct vq_counter *added = NULL;
+	bool reporting = false, hinting = false;
 
 	for (size_t i = 0; i < d->n_queues; i++) {
 		const struct vq_queue *q = &d->queues[i];
@@ -534,16 +537,23 @@ static void fill_balloon(struct vq_device *d)
 			/* one buffer per report, its pages as an inbuf sg list */
 			set(&b->free_page_reports, q->buffers_added.value);
 			set(&b->reported_bytes, q->posted_in_bytes.value);
+		} else if (!strcmp(q->role, "free_page_vq") && q->out_bytes.known) {
+			set(&b->free_page_hint_commands, q->out_bytes.value / 4);
+			set(&b->hinted_bytes, q->posted_in_bytes.value);
 		}
+		reporting |= !strcmp(q->role, "reporting_vq");
+		hinting |= !strcmp(q->role, "free_page_vq");
 		if (q->buffers_added.known)
 			added = &q->buffers_added;
 	}
-	for (size_t i = 0; i < d->n_queues; i++)
-		if (!strcmp(d->queues[i].role, "reporting_vq"))
-			added = NULL;
-	if (added) {	/* add hooks ran, and no reporting queue: none reported */
+	/* add hooks ran, and the queue is not there: nothing of that kind */
+	if (added && !reporting) {
 		set(&b->free_page_reports, 0);
 		set(&b->reported_bytes, 0);
+	}
+	if (added && !hinting) {
+		set(&b->free_page_hint_commands, 0);
+		set(&b->hinted_bytes, 0);
 	}
 }
 

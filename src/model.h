@@ -67,6 +67,9 @@ struct vq_balloon {
 	struct vq_counter free_page_reports, reported_bytes;
 	struct vq_counter stats_requests;
 	struct vq_counter target_pages;
+	/* free page hinting (live migration): commands (the 4-byte command
+	 * IDs sent, start and stop) and the bytes of the hinted blocks */
+	struct vq_counter free_page_hint_commands, hinted_bytes;
 };
 
 struct vq_device {

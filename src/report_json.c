@@ -165,6 +165,8 @@ static void write_device(struct json_writer *w, const struct vq_device *d)
 		counter(w, "reported_bytes", &b->reported_bytes);
 		counter(w, "stats_requests", &b->stats_requests);
 		counter(w, "target_pages", &b->target_pages);
+		counter(w, "free_page_hint_commands", &b->free_page_hint_commands);
+		counter(w, "hinted_bytes", &b->hinted_bytes);
 		json_object_end(w);
 	}
 	json_name(w, "queues");

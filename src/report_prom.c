@@ -450,6 +450,11 @@ static const struct balloon_metric {
 	  offsetof(struct vq_balloon, stats_requests), NULL },
 	{ "balloon_target_pages", "gauge", "The balloon size the device asks for, in pages.",
 	  offsetof(struct vq_balloon, target_pages), NULL },
+	{ "balloon_free_page_hint_commands_total", "counter",
+	  "Free page hinting commands (start and stop) sent to the device, during live migration.",
+	  offsetof(struct vq_balloon, free_page_hint_commands), NULL },
+	{ "balloon_hinted_bytes_total", "counter", "Bytes of free memory hinted to the device.",
+	  offsetof(struct vq_balloon, hinted_bytes), NULL },
 };
 
 #define N_BALLOON_METRICS (sizeof(balloon_metrics) / sizeof(balloon_metrics[0]))

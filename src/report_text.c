@@ -150,6 +150,11 @@ static void balloon_line(FILE *out, const struct vq_device *d)
 	counter_cell(out, 0, &b->reported_bytes);
 	fprintf(out, "), stats requests");
 	counter_cell(out, 0, &b->stats_requests);
+	fprintf(out, ", free page hint commands");
+	counter_cell(out, 0, &b->free_page_hint_commands);
+	fprintf(out, " (hinted bytes");
+	counter_cell(out, 0, &b->hinted_bytes);
+	fputc(')', out);
 	fputc('\n', out);
 }
 
