@@ -78,7 +78,8 @@ int session_for_each_device(struct session *s,
 int session_for_each_created(struct session *s,
 			     void (*fn)(void *arg, uint64_t vq, const struct vq_created *c),
 			     void *arg);
-/* Traffic of one queue, summed over CPUs; -1 when the queue has none. */
+/* Traffic of one queue, summed over CPUs: zeros while it has none; -1
+ * without the traffic object. */
 int session_queue_traffic(struct session *s, uint64_t vq, struct vq_traffic *sum);
 /* Every buffer in flight with its add time (ns, CLOCK_MONOTONIC), in one
  * pass over the in-flight map; -1 without the traffic object.  fn returns
