@@ -30,6 +30,13 @@ struct {
 	__type(value, struct vq_irq_count);
 } irq_counts SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VQ_MAX_IRQS);
+	__type(key, __u32);
+	__type(value, struct vq_irq_first);
+} irq_first SEC(".maps");
+
 
 static __always_inline struct vq_irq_count *irq_slot(int irq)
 {
@@ -40,6 +47,21 @@ static __always_inline struct vq_irq_count *irq_slot(int irq)
 	if (!count)	/* an irq above the array's size: counted, never unseen */
 		count_loss(VQ_LOST_IRQ_MAP);
 	return count;
+}
+
+/* A queue's first interrupt on this irq (cold: once per CPU and dev_id). */
+static __always_inline void note_first(int irq, void *dev_id)
+{
+	struct vring_virtqueue *vvq = dev_id;	/* the struct virtqueue is its first member */
+	struct vq_irq_first *first;
+	__u32 key = irq;
+
+	first = bpf_map_lookup_elem(&irq_first, &key);
+	if (!first || first->dev_id == (__u64)dev_id)
+		return;
+	first->known = !BPF_CORE_READ(vvq, packed_ring);
+	first->last_used = first->known ? BPF_CORE_READ(vvq, last_used_idx) : 0;
+	first->dev_id = (__u64)dev_id;
 }
 
 /* VQ_DEV_QUEUE for vring_interrupt, VQ_DEV_DEVICE for another virtio
@@ -73,6 +95,8 @@ int BPF_PROG(vq_irq_entry, int irq, struct irqaction *action)
 	if (count->dev_id != (__u64)action->dev_id) {
 		count->dev_id = (__u64)action->dev_id;
 		count->kind = kind;
+		if (kind == VQ_DEV_QUEUE)
+			note_first(irq, action->dev_id);
 	}
 	return 0;
 }

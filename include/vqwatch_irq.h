@@ -35,4 +35,16 @@ struct vq_irq_count {
 
 _Static_assert(sizeof(struct vq_irq_count) == 32, "vq_irq_count layout");
 
+/* Per irq, shared: the queue its vring_interrupt was first seen serving,
+ * and how far its driver had consumed the used ring then (a split ring's
+ * last_used_idx), so that the completions counted from the sampled ring
+ * start at the first interrupt, not at the first sample after it.  Written
+ * when a CPU first sees a new dev_id on the irq, never on the hot path. */
+struct vq_irq_first {
+	__u64 dev_id;
+	__u16 last_used;	/* valid when known */
+	__u16 known;		/* 0 for a packed ring: no such index */
+	__u32 pad;
+};
+
 #endif

@@ -266,8 +266,14 @@ static void sample_ring(struct session *s, struct tracked_queue *q, const struct
 		q->last_change_ns = now;
 	}
 	if (!q->ring_known) {
+		uint64_t first_vq;
+		uint16_t first_used;
+
 		q->ring_known = true;
 		q->last_change_ns = now;
+		/* first sampled after its first interrupt: count from there */
+		if (!session_irq_first(s, q->irq, &first_vq, &first_used) && first_vq == q->vq)
+			q->ring_completed = (uint16_t)(sq->used_idx - first_used);
 	} else {
 		uint16_t delta = (uint16_t)(sq->used_idx - q->last_used);
 

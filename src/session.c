@@ -1012,6 +1012,21 @@ int session_irq_counts(struct session *s, int irq, struct vq_irq_count *sum)
 	return 0;
 }
 
+int session_irq_first(struct session *s, int irq, uint64_t *dev_id, uint16_t *last_used)
+{
+	struct vq_irq_first first;
+	__u32 key = (__u32)irq;
+
+	if (!s->irq || irq < 0 ||
+	    bpf_map__lookup_elem(s->irq->maps.irq_first, &key, sizeof(key), &first,
+				 sizeof(first), 0) ||
+	    !first.dev_id || !first.known)
+		return -1;
+	*dev_id = first.dev_id;
+	*last_used = first.last_used;
+	return 0;
+}
+
 /* Per-vector counters, read 256 irqs per system call (batch look-up). */
 #define IRQ_BATCH 256
 

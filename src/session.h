@@ -78,6 +78,10 @@ int session_for_each_device(struct session *s,
 int session_for_each_created(struct session *s,
 			     void (*fn)(void *arg, uint64_t vq, const struct vq_created *c),
 			     void *arg);
+/* The queue irq's vring_interrupt first served since attach, and its
+ * driver's consumed used index then; -1 when not known (packed ring, no
+ * interrupt yet, no irq object). */
+int session_irq_first(struct session *s, int irq, uint64_t *dev_id, uint16_t *last_used);
 /* Traffic of one queue, summed over CPUs: zeros while it has none; -1
  * without the traffic object. */
 int session_queue_traffic(struct session *s, uint64_t vq, struct vq_traffic *sum);
