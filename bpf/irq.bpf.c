@@ -8,7 +8,9 @@
  * its struct virtio_device.  The hot path compares the handler, bumps a
  * per-CPU slot keyed by irq and remembers dev_id there, so that user space
  * learns irq -> queue or device without any event, and walks the device's
- * queues with the ring program (ring.bpf.c).
+ * queues with the ring program (ring.bpf.c).  When a CPU first sees a new
+ * queue on an irq, the queue's consumed used index is noted once
+ * (irq_first), so that completions sampled later count from that interrupt.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
