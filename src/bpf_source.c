@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "clock.h"
 #include "bpf_source.h"
 #include "layout.h"
 #include "strbuf.h"
@@ -79,14 +80,6 @@ struct bpf_source {
 	struct grave *graves;
 	size_t n_graves;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 struct bpf_source *bpf_source_new(struct session *s, const char *root)
 {
@@ -366,7 +359,7 @@ static void retire_device(struct bpf_source *src, struct tracked_device *d)
 
 void bpf_source_sample(struct bpf_source *src)
 {
-	uint64_t now = now_ns();
+	uint64_t now = monotonic_ns();
 	struct vq_snap *snap;
 
 	session_for_each_device(src->s, on_device, src);
@@ -806,7 +799,7 @@ static void oldest_in_flight(struct bpf_source *src)
 
 int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
 {
-	uint64_t now = now_ns();
+	uint64_t now = monotonic_ns();
 	size_t n_hooks;
 
 	r->hooks = session_hooks(src->s, &n_hooks);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <event2/event.h>
+#include "clock.h"
 #include "bpf_source.h"
 #include "cmd.h"
 #include "config.h"
@@ -591,7 +592,7 @@ int cmd_daemon(int argc, char **argv)
 		goto cleanup;
 	}
 	/* open: probe, load, attach; BPF observes this machine, not --root */
-	d.sc.start_s = scrape_now_s();
+	d.sc.start_s = monotonic_s();
 	if (!root) {
 		s = session_open(&sopts, err, sizeof(err));
 		if (!s)
@@ -680,9 +681,9 @@ cleanup:
 	if (ev_hup)
 		event_free(ev_hup);
 	bpf_source_free(d.sc.src);
-	detach_s = scrape_now_s();
+	detach_s = monotonic_s();
 	session_close(s);
-	detach_s = scrape_now_s() - detach_s;
+	detach_s = monotonic_s() - detach_s;
 	if (d.base)
 		event_base_free(d.base);
 	if (ret == EXIT_OK) {

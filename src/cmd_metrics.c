@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include "clock.h"
 #include "bpf_source.h"
 #include "cmd.h"
 #include "scrape.h"
@@ -56,15 +57,15 @@ void help_metrics(void)
 /* Sample the rings every SAMPLE_MS for duration_ms, or until a signal. */
 static void collect(struct bpf_source *src, uint64_t duration_ms)
 {
-	double start = scrape_now_s(), last_sample = start;
+	double start = monotonic_s(), last_sample = start;
 
-	while (!stop && (scrape_now_s() - start) * 1000 < (double)duration_ms) {
+	while (!stop && (monotonic_s() - start) * 1000 < (double)duration_ms) {
 		struct timespec tick = { 0, 100 * 1000000 };
 
 		nanosleep(&tick, NULL);
-		if ((scrape_now_s() - last_sample) * 1000 >= SAMPLE_MS) {
+		if ((monotonic_s() - last_sample) * 1000 >= SAMPLE_MS) {
 			bpf_source_sample(src);
-			last_sample = scrape_now_s();
+			last_sample = monotonic_s();
 		}
 	}
 }
@@ -132,7 +133,7 @@ int cmd_metrics(int argc, char **argv)
 	}
 
 	/* open: probe, load, attach; BPF observes this machine, not --root */
-	sc.start_s = scrape_now_s();
+	sc.start_s = monotonic_s();
 	if (!root) {
 		s = session_open(&sopts, err, sizeof(err));
 		if (!s)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "clock.h"
 #include "bpf_source.h"
 #include "cmd.h"
 #include "devread.h"
@@ -99,14 +100,6 @@ static void apply_filters(const struct filters *f, struct vq_report *r)
 			free(r->devices[i].queues);
 	}
 	r->n_devices = kept;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* sysfs, the devices' own answers, then what BPF saw, then the filters:
@@ -354,21 +347,21 @@ static void say_attached(const struct session *s, uint64_t duration_ms)
  * an interval, print the deltas at each. */
 static void collect(struct bpf_source *src, const struct trace_opts *o)
 {
-	uint64_t start = now_ms(), last_sample = start, last_print = start;
+	uint64_t start = monotonic_ms(), last_sample = start, last_print = start;
 	struct vq_report prev = { 0 };
 	char err[1024];
 
 	if (o->interval_ms &&
 	    build_report(src, &o->filters, &o->devread, &prev, err, sizeof(err)))
 		report_free(&prev);
-	while (!stop && now_ms() - start < o->duration_ms) {
+	while (!stop && monotonic_ms() - start < o->duration_ms) {
 		struct timespec tick = { 0, 100 * 1000000 };
 		uint64_t now;
 
 		bool print_due;
 
 		nanosleep(&tick, NULL);
-		now = now_ms();
+		now = monotonic_ms();
 		print_due = o->interval_ms && now - last_print >= o->interval_ms;
 		if (print_due || now - last_sample >= SAMPLE_MS) {
 			bpf_source_sample(src);
@@ -433,7 +426,7 @@ int cmd_trace(int argc, char **argv)
 	say_attached(s, o.duration_ms);
 
 	/* discover (and rebind), then collect */
-	start = now_ms();
+	start = monotonic_ms();
 	session_trigger_discovery("/");
 	bpf_source_sample(src);
 	if (o.rebind) {
@@ -452,7 +445,7 @@ int cmd_trace(int argc, char **argv)
 		p_err(CMD, "%s", err);
 		goto cleanup;
 	}
-	report.duration_s = (double)(now_ms() - start) / 1000;
+	report.duration_s = (double)(monotonic_ms() - start) / 1000;
 	if (findings_run(&report, &o.findings)) {
 		p_err(CMD, "out of memory");
 		goto cleanup;

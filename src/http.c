@@ -28,6 +28,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
+#include "clock.h"
 #include "http.h"
 #include "log.h"
 #include "strbuf.h"
@@ -51,14 +52,6 @@ struct http_server {
 	struct conn *conns;
 	size_t n_conns, cap_conns;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- --listen ---- */
 
@@ -194,7 +187,7 @@ static void conn_close(struct conn *c)
 /* Drop what evhttp freed; close what overstayed its header deadline. */
 static void sweep_conns(struct http_server *srv)
 {
-	double now = now_s();
+	double now = monotonic_s();
 	size_t kept = 0;
 
 	for (size_t i = 0; i < srv->n_conns; i++) {
@@ -241,13 +234,13 @@ static struct bufferevent *new_conn(struct event_base *base, void *arg)
 	for (size_t i = 0; i < srv->n_conns; i++)
 		live += !srv->conns[i].closing;
 	if (live >= HTTP_MAX_CONNECTIONS) {
-		if (now_s() - last_log > 10) {	/* once per 10 s, not per connection */
+		if (monotonic_s() - last_log > 10) {	/* once per 10 s, not per connection */
 			char max[16];
 
 			snprintf(max, sizeof(max), "%d", HTTP_MAX_CONNECTIONS);
 			log_kv("warn", "connection limit reached: closing the oldest unserved or idle "
 			       "connection for each new one", "max_connections", max, NULL);
-			last_log = now_s();
+			last_log = monotonic_s();
 		}
 		evict_one(srv);
 	}
@@ -264,7 +257,7 @@ static struct bufferevent *new_conn(struct event_base *base, void *arg)
 	if (!bev)
 		return NULL;
 	bufferevent_incref(bev);
-	srv->conns[srv->n_conns++] = (struct conn){ .bev = bev, .since = now_s() };
+	srv->conns[srv->n_conns++] = (struct conn){ .bev = bev, .since = monotonic_s() };
 	return bev;
 }
 
@@ -380,7 +373,7 @@ static void on_request(struct evhttp_request *req, void *arg)
 	for (size_t i = 0; bev && i < srv->n_conns; i++)
 		if (srv->conns[i].bev == bev) {
 			srv->conns[i].served = true;
-			srv->conns[i].since = now_s();
+			srv->conns[i].since = monotonic_s();
 		}
 	if (!path || (strcmp(path, "/") && strcmp(path, "/metrics") && strcmp(path, "/healthz"))) {
 		reply_text(req, 404, "Not Found", "not found: try /metrics, /healthz or /\n");

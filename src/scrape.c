@@ -4,18 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "clock.h"
 #include "report.h"
 #include "scrape.h"
 #include "strbuf.h"
 #include "sysfs.h"
-
-double scrape_now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* The device filters (sc->only): an empty list keeps every device. */
 static bool wanted(const struct scrape *sc, const struct vq_device *d)
@@ -64,7 +57,7 @@ int scrape_read(const struct scrape *sc, struct vq_report *r, char *err, size_t 
 	if (sc->src) {
 		if (bpf_source_fill(sc->src, r))
 			goto enomem;
-		r->duration_s = scrape_now_s() - sc->start_s;
+		r->duration_s = monotonic_s() - sc->start_s;
 	}
 	drop_removed(sc, r);
 	if (findings_run(r, &sc->fcfg))
@@ -78,12 +71,12 @@ enomem:
 int scrape_write_prom(const struct scrape *sc, FILE *out, char *err, size_t errlen)
 {
 	struct vq_report r = { 0 };
-	double start = scrape_now_s();
+	double start = monotonic_s();
 	int ret = -1;
 
 	if (scrape_read(sc, &r, err, errlen))
 		goto out;
-	if (report_write_prom(out, &r, scrape_now_s() - start)) {
+	if (report_write_prom(out, &r, monotonic_s() - start)) {
 		strbuf_printf(err, errlen, "cannot write the metrics: %s", strerror(errno));
 		goto out;
 	}

@@ -20,7 +20,7 @@ struct scrape {
 	struct devread_options devread;
 	struct findings_config fcfg;
 	struct bpf_source *src;		/* NULL: what sysfs (audit) knows */
-	double start_s;			/* when the session opened (scrape_now_s) */
+	double start_s;			/* when the session opened (monotonic_s(), clock.h) */
 	/* Keep only these devices ("virtio0") and types, before findings and
 	 * rendering; an empty list keeps every device. */
 	struct {
@@ -30,9 +30,6 @@ struct scrape {
 		size_t n_types;
 	} only;
 };
-
-/* CLOCK_MONOTONIC in seconds. */
-double scrape_now_s(void);
 
 /*
  * Sample the BPF source, read sysfs and the device read, merge the BPF

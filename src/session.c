@@ -25,8 +25,9 @@
 #include "irq.skel.h"
 #include "queues.skel.h"
 #include "ring.skel.h"
-#include "strbuf.h"
 #include "traffic.skel.h"
+#include "clock.h"
+#include "strbuf.h"
 
 enum object_id { OBJ_QUEUES, OBJ_TRAFFIC, OBJ_IRQ, OBJ_RING, N_OBJECTS };
 
@@ -125,22 +126,15 @@ static const char *const object_names[N_OBJECTS] = {
 	[OBJ_QUEUES] = "load bpf/queues", [OBJ_TRAFFIC] = "load bpf/traffic",
 	[OBJ_IRQ] = "load bpf/irq", [OBJ_RING] = "load bpf/ring",
 };
-static long phase_start;
-
-static long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
+static uint64_t phase_start;
 
 static void phase_done(const char *what)
 {
-	long now = monotonic_ms();
+	uint64_t now = monotonic_ms();
 
 	if (libbpf_verbosity)
-		fprintf(stderr, "vqwatch: %s: %ld ms\n", what, now - phase_start);
+		fprintf(stderr, "vqwatch: %s: %llu ms\n", what,
+			(unsigned long long)(now - phase_start));
 	phase_start = now;
 }
 
