@@ -23,8 +23,8 @@
  * array slot, a buffer's add time in another array, each placed by hashing
  * its identity and probing the next few entries (open addressing).  An
  * entry is claimed with compare-and-swap, so the places are the same on
- * every CPU and user space finds them with the same hash.  Array look-ups
- * are inlined by the verifier: no helper call, no lock.
+ * every CPU and user space finds them with the same hash.  No lock, no
+ * hashing by the kernel, and the verifier inlines most array look-ups.
  */
 #define VQ_SLOT_PROBES	4	/* queue slots tried (a guest has tens of queues) */
 #define VQ_TOKEN_PROBES	4	/* token entries tried */

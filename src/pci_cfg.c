@@ -52,7 +52,7 @@ enum pci_read_status pci_virtio_caps_find(const struct pci_cfg_io *io,
 					  struct pci_virtio_caps *caps)
 {
 	bool visited[PCI_CFG_SPACE_SIZE / 4] = { false };
-	bool have_common = false, have_window = false, have_device = false;
+	bool have_common = false, have_window = false, have_device = false, want_device;
 	uint8_t hdr[PCI_CFG_HEADER_SIZE];
 	enum pci_read_status st;
 	unsigned int pos;
@@ -65,9 +65,9 @@ enum pci_read_status pci_virtio_caps_find(const struct pci_cfg_io *io,
 	device = le16(hdr + 0x02);
 	if (le16(hdr) != PCI_VENDOR_REDHAT_QUMRANET || device < 0x1000 || device > 0x107f)
 		return PCI_READ_NOT_VIRTIO;
-	/* only a balloon's device configuration is read: no other is wanted */
-	have_device = device != PCI_DEVICE_BALLOON_MODERN &&
-		      device != PCI_DEVICE_BALLOON_TRANSITIONAL;
+	/* only a balloon's device configuration is read (num_pages) */
+	want_device = device == PCI_DEVICE_BALLOON_MODERN ||
+		      device == PCI_DEVICE_BALLOON_TRANSITIONAL;
 	if (!(le16(hdr + 0x06) & 0x10))	/* status: capabilities list */
 		return PCI_READ_NO_CAPS;
 	/* The low two bits of every pointer are reserved (PCI 3.0, 6.7). */
@@ -113,7 +113,7 @@ enum pci_read_status pci_virtio_caps_find(const struct pci_cfg_io *io,
 				return PCI_READ_MALFORMED;
 			caps->window = pos;
 			have_window = true;
-		} else if (cap[3] == VIRTIO_PCI_CAP_DEVICE_CFG && !have_device) {
+		} else if (cap[3] == VIRTIO_PCI_CAP_DEVICE_CFG && want_device && !have_device) {
 			/* num_pages: 4 bytes at its start */
 			if (cap[4] <= 5 && offset % 4 == 0 && length >= 4 &&
 			    offset <= UINT32_MAX - 4) {
@@ -123,7 +123,7 @@ enum pci_read_status pci_virtio_caps_find(const struct pci_cfg_io *io,
 			}
 			have_device = true;
 		}
-		if (have_common && have_window && have_device)
+		if (have_common && have_window && (have_device || !want_device))
 			return PCI_READ_OK;
 next:
 		pos = cap[1] & 0xfc;
