@@ -3,6 +3,7 @@
 #ifndef VQWATCH_CMD_H
 #define VQWATCH_CMD_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "report.h"
@@ -49,6 +50,14 @@ int parse_fail_on(const char *cmd, const char *arg);
 int parse_duration(const char *cmd, const char *option, const char *arg, uint64_t *ms);
 /* --mode: a session mode (session.h), or -1 with a message. */
 int parse_mode(const char *cmd, const char *arg);
+/* --root DIR: 0 when DIR is a directory; else -1 with a message. */
+int check_root_dir(const char *cmd, const char *dir);
+
+/* Set by SIGINT and SIGTERM once cmd_stop_on_signals() ran: a one-shot
+ * command ends its collection early and still reports. */
+extern volatile sig_atomic_t cmd_stop;
+void cmd_stop_on_signals(void);
+
 /* A decimal integer in [min, max], all of it; -1 with a message if not. */
 int parse_uint(const char *cmd, const char *option, const char *arg, long min, long max,
 	       unsigned int *out);

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cmd.h"
+#include "config.h"
 #include "findings.h"
 #include "model.h"
 #include "session.h"
@@ -101,22 +103,8 @@ int emit_report(const char *cmd, const struct vq_report *r,
 
 int parse_duration(const char *cmd, const char *option, const char *arg, uint64_t *ms)
 {
-	static const struct { const char *suffix; double scale; } units[] = {
-		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "", 1000 },
-	};
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno || end == arg || v < 0 || v > 1e9)
-		goto bad;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (!strcmp(end, units[i].suffix)) {
-			*ms = (uint64_t)(v * units[i].scale);
-			return 0;
-		}
-bad:
+	if (!config_duration(arg, ms))
+		return 0;
 	p_err(cmd, "%s '%s': expected a duration such as 10s, 500ms or 2m", option, arg);
 	return -1;
 }
@@ -128,4 +116,31 @@ int parse_mode(const char *cmd, const char *arg)
 	if (mode < 0)
 		p_err(cmd, "--mode '%s': expected " SESSION_MODE_CHOICES, arg);
 	return mode;
+}
+
+int check_root_dir(const char *cmd, const char *dir)
+{
+	struct stat st;
+
+	errno = 0;
+	if (!stat(dir, &st) && S_ISDIR(st.st_mode))
+		return 0;
+	p_err(cmd, "--root %s: %s", dir, errno ? strerror(errno) : "not a directory");
+	return -1;
+}
+
+volatile sig_atomic_t cmd_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	cmd_stop = 1;
+}
+
+void cmd_stop_on_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }

@@ -1,45 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vqwatch daemon: keep the BPF session attached and serve Prometheus text.
- *   configure (options; the listen address and the textfile's directory are
- *   checked before anything starts) -> listen -> open (probe, load, attach;
- *   on failure serve what audit knows, attach mode sysfs, and say why)
- *   -> discover -> first textfile -> run (sample the rings every second;
- *   GET /metrics and every --interval's textfile read the sources afresh,
- *   scrape.c) -> stop on SIGTERM/SIGINT (stop serving, last textfile,
- *   detach).
+ * vqwatch daemon: keep a collection open and serve Prometheus text.
+ *   configure (options over --config's keys; the listen address and the
+ *   textfile's directory are checked before anything starts) -> listen
+ *   -> collect (collect.h: attach, or serve what audit knows and say why)
+ *   -> first textfile -> run (a sample every second; GET /metrics and each
+ *   --interval's textfile read the sources afresh; SIGHUP reloads) -> stop
+ *   on SIGTERM/SIGINT (stop serving, last textfile, detach).
  * Logs are logfmt lines on stderr (log.c).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <event2/event.h>
 #include "clock.h"
-#include "bpf_source.h"
 #include "cmd.h"
+#include "collect.h"
 #include "config.h"
 #include "http.h"
 #include "log.h"
-#include "scrape.h"
 #include "sd_notify.h"
-#include "session.h"
 #include "strbuf.h"
+#include "textfile.h"
 
 #define CMD "daemon"
-#define DEFAULT_LISTEN "127.0.0.1:9670"
-/* Ring indexes are 16 bits: sample well before 65536 completions. */
-#define SAMPLE_MS 1000
 
 struct daemon {
-	struct scrape sc;
+	struct collect *c;
+	const char *root;	/* --root: no BPF, a capture tree */
 	const char *textfile;
 	uint64_t interval_ms;
 	struct event_base *base;
@@ -50,12 +43,13 @@ struct daemon {
 	struct daemon_config file, cli, eff;
 	struct http_server *srv;
 	struct http_routes routes;
+	char about[256];	/* the / page's line */
 	struct sockaddr_storage addr;	/* the listen address as configured */
 	struct sockaddr_storage bound;	/* and as bound (port 0 resolved) */
 	socklen_t addrlen;
 	bool failed;		/* a reload lost the listening socket: exit 1 */
 	char where[INET6_ADDRSTRLEN + 8];	/* as bound */
-	struct event *ev_textfile;
+	struct event *ev_term, *ev_int, *ev_hup, *ev_sample, *ev_textfile;
 	char *pin_dir;		/* as started: a change needs a restart */
 };
 
@@ -78,7 +72,7 @@ void help_daemon(void)
 	       "                       stall_threshold, no_device_read (true or false),\n"
 	       "                       devices, types (comma lists), pin_dir; an option on\n"
 	       "                       the command line wins over its key\n"
-	       "  --listen ADDR        IPV4:PORT or [IPV6]:PORT (default " DEFAULT_LISTEN ")\n"
+	       "  --listen ADDR        IPV4:PORT or [IPV6]:PORT (default " CONFIG_DEFAULT_LISTEN ")\n"
 	       "  --textfile PATH      also write the text to PATH every --interval, atomically\n"
 	       "                       (node_exporter's textfile collector: PATH ends in .prom)\n"
 	       "  --interval D         textfile period (default 15s; at least 1s)\n"
@@ -111,7 +105,7 @@ static int render(void *arg, char **buf, size_t *len, char *err, size_t errlen)
 		strbuf_copy(err, errlen, "out of memory");
 		return -1;
 	}
-	ret = scrape_write_prom(&d->sc, out, err, errlen);
+	ret = collect_write_prom(d->c, out, err, errlen);
 	if (fclose(out) && !ret) {
 		strbuf_copy(err, errlen, "out of memory");
 		ret = -1;
@@ -121,103 +115,6 @@ static int render(void *arg, char **buf, size_t *len, char *err, size_t errlen)
 		*buf = NULL;
 	}
 	return ret;
-}
-
-/* ---- the textfile: a temporary file in the same directory, fsync, rename ---- */
-
-/* "DIR/.NAME.XXXXXX" for mkostemp, and DIR; node_exporter reads *.prom
- * only, so it never sees the temporary file. */
-static int textfile_paths(const char *path, char *tmp, size_t tmplen, char *dir, size_t dirlen)
-{
-	const char *slash = strrchr(path, '/');
-	const char *name = slash ? slash + 1 : path;
-
-	if (!slash)
-		strbuf_copy(dir, dirlen, ".");
-	else if (slash == path)
-		strbuf_copy(dir, dirlen, "/");
-	else if (!strbuf_printf(dir, dirlen, "%.*s", (int)(slash - path), path))
-		return -1;
-	if (!*name)
-		return -1;
-	return strbuf_printf(tmp, tmplen, "%s/.%s.XXXXXX", dir, name) ? 0 : -1;
-}
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* buf NULL: only check that a file can be created there (at start). */
-static int textfile_write(const char *path, const char *buf, size_t len, char *err, size_t errlen)
-{
-	char tmp[PATH_MAX], dir[PATH_MAX];
-	const char *step;
-	struct stat st;
-	int fd, dfd, e;
-
-	if (textfile_paths(path, tmp, sizeof(tmp), dir, sizeof(dir))) {
-		strbuf_printf(err, errlen, "--textfile %s: not a file name", path);
-		return -1;
-	}
-	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
-		strbuf_printf(err, errlen, "--textfile %s: is a directory", path);
-		return -1;
-	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		strbuf_printf(err, errlen, "--textfile %s: cannot create a file in %s: %s", path, dir,
-			 strerror(errno));
-		return -1;
-	}
-	if (!buf) {
-		close(fd);
-		unlink(tmp);
-		return 0;
-	}
-	/* mkostemp makes 0600; node_exporter usually runs as another user */
-	step = "write";
-	if (write_all(fd, buf, len))
-		goto fail;
-	step = "chmod";
-	if (fchmod(fd, 0644))
-		goto fail;
-	step = "fsync";
-	if (fsync(fd))
-		goto fail;
-	step = "close";
-	if (close(fd)) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	step = "rename";
-	if (rename(tmp, path))
-		goto fail;
-	/* the rename itself survives a crash once the directory is synced */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-fail:
-	e = errno;
-	strbuf_printf(err, errlen, "--textfile %s: %s %s: %s", path, step, tmp, strerror(e));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return -1;
 }
 
 static int textfile_update(struct daemon *d, char *err, size_t errlen)
@@ -259,7 +156,7 @@ static void on_sample(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	bpf_source_sample(d->sc.src);
+	collect_sample(d->c);
 }
 
 static void on_stop(evutil_socket_t sig, short what, void *arg)
@@ -285,15 +182,18 @@ static void set_interval(struct daemon *d)
 		event_del(d->ev_textfile);
 }
 
-/* What the scrape takes from the effective configuration. */
-static void apply_scrape(struct daemon *d)
+/* What the collection takes from the effective configuration. */
+static struct collect_config collect_config(const struct daemon *d)
 {
-	d->sc.fcfg.stall_threshold_ms = d->eff.stall_threshold_ms;
-	d->sc.devread.enabled = !d->eff.no_device_read;
-	d->sc.only.devices = d->eff.devices;
-	d->sc.only.n_devices = d->eff.n_devices;
-	d->sc.only.types = d->eff.types;
-	d->sc.only.n_types = d->eff.n_types;
+	return (struct collect_config){
+		.root = d->root,
+		.session = { .mode = (enum session_mode)d->eff.mode, .verbosity = verbose,
+			     .pin_dir = d->pin_dir },
+		.devread = { .enabled = !d->eff.no_device_read },
+		.findings = { .stall_threshold_ms = d->eff.stall_threshold_ms,
+			      .spurious_min = FINDINGS_SPURIOUS_MIN },
+		.filter = &d->eff.filter,
+	};
 }
 
 /* "a,b" of the keys set in both (the command line wins), "" if none. */
@@ -334,6 +234,7 @@ static void on_textfile(evutil_socket_t fd, short what, void *arg);
 static void reload(struct daemon *d)
 {
 	struct daemon_config file = { 0 }, eff;
+	struct collect_config config;
 	struct sockaddr_storage addr, bound;
 	char err[1024], again[1024], changed[256] = "", restart[64] = "", cli[256];
 	const char *old_textfile = d->textfile;
@@ -343,7 +244,7 @@ static void reload(struct daemon *d)
 		log_kv("error", "configuration not reloaded: running as before", "error", err, NULL);
 		return;
 	}
-	config_defaults(&eff, DEFAULT_LISTEN, 15000, findings_config_default().stall_threshold_ms);
+	config_defaults(&eff);
 	config_overlay(&eff, &file);
 	config_overlay(&eff, &d->cli);
 
@@ -391,13 +292,14 @@ static void reload(struct daemon *d)
 		add_name(changed, sizeof(changed), "stall_threshold");
 	if (eff.no_device_read != d->eff.no_device_read)
 		add_name(changed, sizeof(changed), "no_device_read");
-	if (!config_filters_equal(&eff, &d->eff))
+	if (!filter_equal(&eff.filter, &d->eff.filter))
 		add_name(changed, sizeof(changed), "filters");
 
 	d->eff = eff;
 	d->interval_ms = eff.interval_ms;
 	d->textfile = eff.textfile;
-	apply_scrape(d);
+	config = collect_config(d);
+	collect_reconfigure(d->c, &config);
 	set_interval(d);
 	/* a textfile that moved: the old one would be exported beside it */
 	if (old_textfile && str_differ(old_textfile, d->textfile)) {
@@ -440,25 +342,9 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 
 /* ---- the command ---- */
 
-static void log_session(const struct session *s)
-{
-	size_t n, attached = 0;
-	const struct vq_hook_status *hooks = session_hooks(s, &n);
-	char a[16], total[16];
-
-	for (size_t i = 0; i < n; i++) {
-		attached += hooks[i].attached;
-		if (verbose && !hooks[i].attached)
-			log_kv("debug", "hook skipped", "hook", hooks[i].hook,
-			       "reason", hooks[i].reason, NULL);
-	}
-	snprintf(a, sizeof(a), "%zu", attached);
-	snprintf(total, sizeof(total), "%zu", n);
-	log_kv("info", "BPF attached", "mode", session_mode_name(s), "hooks_attached", a,
-	       "hooks", total, NULL);
-}
-
-int cmd_daemon(int argc, char **argv)
+/* The options into d->cli (checked as the file's keys are, config.c).
+ * -1 to go on, or the exit code. */
+static int parse_options(struct daemon *d, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -475,29 +361,14 @@ int cmd_daemon(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct daemon d = {
-		.sc = {
-			.root = "/",
-			.devread = { .enabled = true },
-			.fcfg = findings_config_default(),
-		},
-	};
-	struct session_opts sopts = { .mode = SESSION_AUTO, .verbosity = verbose };
-	struct event *ev_term = NULL, *ev_int = NULL, *ev_hup = NULL;
-	struct event *ev_sample = NULL;
-	struct session *s = NULL;
-	struct sigaction ign = { .sa_handler = SIG_IGN };
-	const char *root = NULL;
-	char err[1024], about[256], interval[32], cli[256];
-	int opt, key, ret = EXIT_USAGE;
-	double detach_s;
-	struct stat st;
+	char err[1024];
+	int opt, key;
 
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":c:l:t:i:m:s:Np:r:h", options, NULL)) != -1) {
 		switch (opt) {
-		case 'c': d.config_path = optarg; continue;
+		case 'c': d->config_path = optarg; continue;
 		case 'l': key = CFG_LISTEN; break;
 		case 't': key = CFG_TEXTFILE; break;
 		case 'i': key = CFG_INTERVAL; break;
@@ -507,156 +378,218 @@ int cmd_daemon(int argc, char **argv)
 		case 'D': key = CFG_DEVICES; break;
 		case 'T': key = CFG_TYPES; break;
 		case 'p': key = CFG_PIN_DIR; break;
-		case 'r': root = optarg; continue;
-		case 'h': help_daemon(); ret = EXIT_OK; goto out;
-		default: ret = usage_error(CMD, opt, argc, argv); goto out;
+		case 'r': d->root = optarg; continue;
+		case 'h': help_daemon(); return EXIT_OK;
+		default: return usage_error(CMD, opt, argc, argv);
 		}
-		/* the same checks as the file's keys (config.c) */
-		if (config_set(&d.cli, key, config_key_option(key), optarg, err, sizeof(err))) {
+		if (config_set(&d->cli, key, config_key_option(key), optarg, err, sizeof(err))) {
 			p_err(CMD, "%s", err);
-			goto out;
+			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		p_err(CMD, "unexpected argument '%s'; see 'vqwatch help daemon'", argv[optind]);
-		goto out;
+		return EXIT_USAGE;
 	}
+	return -1;
+}
 
-	/* configure: the defaults, the file over them, the command line over
-	 * both; what can be refused is refused before anything starts */
-	config_defaults(&d.eff, DEFAULT_LISTEN, 15000, d.sc.fcfg.stall_threshold_ms);
-	if (d.config_path) {
-		key = config_load(d.config_path, &d.file, err, sizeof(err));
-		if (key != CONFIG_OK) {
+/* The defaults, the file over them, the command line over both; what can
+ * be refused is refused before anything starts.  -1, or the exit code. */
+static int configure(struct daemon *d)
+{
+	char err[1024];
+	int ret;
+
+	config_defaults(&d->eff);
+	if (d->config_path) {
+		ret = config_load(d->config_path, &d->file, err, sizeof(err));
+		if (ret != CONFIG_OK) {
 			p_err(CMD, "%s", err);
-			ret = key == CONFIG_BAD ? EXIT_USAGE : EXIT_RUNTIME;
-			goto out;
+			return ret == CONFIG_BAD ? EXIT_USAGE : EXIT_RUNTIME;
 		}
 	}
-	config_overlay(&d.eff, &d.file);
-	config_overlay(&d.eff, &d.cli);
-	ret = EXIT_RUNTIME;
-	if (d.eff.pin_dir && !(d.pin_dir = strdup(d.eff.pin_dir)))
-		goto enomem;
-	d.eff.pin_dir = d.pin_dir;
-	sopts.pin_dir = d.pin_dir;
-	sopts.mode = (enum session_mode)d.eff.mode;
-	d.textfile = d.eff.textfile;
-	d.interval_ms = d.eff.interval_ms;
-	apply_scrape(&d);
-	if (http_parse_listen(d.eff.listen, &d.addr, &d.addrlen, err, sizeof(err))) {
+	config_overlay(&d->eff, &d->file);
+	config_overlay(&d->eff, &d->cli);
+	if (d->eff.pin_dir && !(d->pin_dir = strdup(d->eff.pin_dir))) {
+		p_err(CMD, "out of memory");
+		return EXIT_RUNTIME;
+	}
+	d->eff.pin_dir = d->pin_dir;
+	d->textfile = d->eff.textfile;
+	d->interval_ms = d->eff.interval_ms;
+	if (http_parse_listen(d->eff.listen, &d->addr, &d->addrlen, err, sizeof(err))) {
 		p_err(CMD, "%s", err);	/* config_set checked it */
-		ret = EXIT_USAGE;
-		goto cleanup;
+		return EXIT_USAGE;
 	}
-	if (root) {
-		errno = 0;
-		if (stat(root, &st) || !S_ISDIR(st.st_mode)) {
-			p_err(CMD, "--root %s: %s", root, errno ? strerror(errno) : "not a directory");
-			goto cleanup;
-		}
-		d.sc.root = root;
-	}
-	if (d.textfile && textfile_write(d.textfile, NULL, 0, err, sizeof(err))) {
+	if (d->root && check_root_dir(CMD, d->root))
+		return EXIT_RUNTIME;
+	if (d->textfile && textfile_write(d->textfile, NULL, 0, err, sizeof(err))) {
 		log_kv("error", "cannot start", "error", err, NULL);
-		goto cleanup;
+		return EXIT_RUNTIME;
 	}
-	if (d.textfile && (strlen(d.textfile) < 5 ||
-			   strcmp(d.textfile + strlen(d.textfile) - 5, ".prom")))
+	if (d->textfile && (strlen(d->textfile) < 5 ||
+			    strcmp(d->textfile + strlen(d->textfile) - 5, ".prom")))
 		log_kv("warn", "node_exporter's textfile collector reads only files ending in .prom",
-		       "textfile", d.textfile, NULL);
+		       "textfile", d->textfile, NULL);
+	return -1;
+}
+
+/* Bound now, served once the loop runs. */
+static int start_listening(struct daemon *d)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	char err[1024];
+
 	/* a client that goes away mid-response must not kill the daemon, nor
 	 * a SIGHUP before the loop handles it */
 	sigaction(SIGPIPE, &ign, NULL);
 	sigaction(SIGHUP, &ign, NULL);
-	d.base = event_base_new();
-	if (!d.base) {
+	d->base = event_base_new();
+	if (!d->base) {
 		log_kv("error", "cannot start", "error", "cannot create the event loop", NULL);
-		goto cleanup;
+		return -1;
 	}
-
-	/* listen: bound now, served once the loop runs */
-	d.routes = (struct http_routes){ .metrics = render, .arg = &d, .about = about };
-	about[0] = '\0';
-	d.srv = http_server_new(d.base, (struct sockaddr *)&d.addr, d.addrlen, &d.routes, &d.bound,
-				err, sizeof(err));
-	if (!d.srv) {
+	d->routes = (struct http_routes){ .metrics = render, .arg = d, .about = d->about };
+	d->srv = http_server_new(d->base, (struct sockaddr *)&d->addr, d->addrlen, &d->routes,
+				 &d->bound, err, sizeof(err));
+	if (!d->srv) {
 		log_kv("error", "cannot start", "error", err, NULL);
-		goto cleanup;
+		return -1;
 	}
-	http_format_addr((struct sockaddr *)&d.bound, d.where, sizeof(d.where));
+	http_format_addr((struct sockaddr *)&d->bound, d->where, sizeof(d->where));
+	return 0;
+}
 
-	/* a bad --pin is a configuration error, not a reason to run unpinned */
-	if (sopts.pin_dir && !root && session_pin_dir_ok(sopts.pin_dir, err, sizeof(err))) {
+/* Probe, load, attach, discover (collect.h); without BPF, serve what audit
+ * knows and say why. */
+static int start_collecting(struct daemon *d)
+{
+	struct collect_config cfg = collect_config(d);
+	const struct vq_hook_status *hooks;
+	char err[1024], a[16], total[16];
+	size_t n;
+
+	d->c = collect_open(&cfg, err, sizeof(err));
+	if (!d->c) {
 		log_kv("error", "cannot start", "error", err, NULL);
-		goto cleanup;
+		return -1;
 	}
-	/* open: probe, load, attach; BPF observes this machine, not --root */
-	d.sc.start_s = monotonic_s();
-	if (!root) {
-		s = session_open(&sopts, err, sizeof(err));
-		if (!s)
-			log_kv("warn", "BPF not attached: serving what audit knows (attach mode sysfs)",
-			       "reason", err, NULL);
+	if (*collect_no_bpf(d->c))
+		log_kv("warn", "BPF not attached: serving what audit knows (attach mode sysfs)",
+		       "reason", collect_no_bpf(d->c), NULL);
+	hooks = collect_hooks(d->c, &n);
+	for (size_t i = 0; verbose && i < n; i++)
+		if (!hooks[i].attached)
+			log_kv("debug", "hook skipped", "hook", hooks[i].hook, "reason",
+			       hooks[i].reason, NULL);
+	if (n) {
+		snprintf(a, sizeof(a), "%zu", collect_hooks_attached(d->c));
+		snprintf(total, sizeof(total), "%zu", n);
+		log_kv("info", "BPF attached", "mode", collect_mode(d->c), "hooks_attached", a,
+		       "hooks", total, NULL);
 	}
-	if (s) {
-		d.sc.src = bpf_source_new(s, "/");
-		if (!d.sc.src) {
-			log_kv("error", "cannot start", "error", "out of memory", NULL);
-			goto cleanup;
-		}
-		log_session(s);
-		/* discover */
-		session_trigger_discovery("/");
-		bpf_source_sample(d.sc.src);
-	}
-	snprintf(about, sizeof(about), "vqwatch %s, attach mode %s", VQWATCH_VERSION,
-		 s ? session_mode_name(s) : "sysfs");
+	snprintf(d->about, sizeof(d->about), "vqwatch %s, attach mode %s", VQWATCH_VERSION,
+		 collect_mode(d->c));
+	return 0;
+}
 
-	/* first textfile: a directory that refuses it stops the start */
-	if (d.textfile && textfile_update(&d, err, sizeof(err))) {
-		log_kv("error", "cannot start", "error", err, NULL);
-		goto cleanup;
-	}
+/* Signals, the ring samples, the textfile's period. */
+static int add_events(struct daemon *d)
+{
+	struct timeval sample = { COLLECT_SAMPLE_MS / 1000, (COLLECT_SAMPLE_MS % 1000) * 1000 };
+	size_t n;
 
-	/* run */
-	ev_term = evsignal_new(d.base, SIGTERM, on_stop, &d);
-	ev_int = evsignal_new(d.base, SIGINT, on_stop, &d);
-	ev_hup = evsignal_new(d.base, SIGHUP, on_hup, &d);
-	if (!ev_term || !ev_int || !ev_hup || event_add(ev_term, NULL) ||
-	    event_add(ev_int, NULL) || event_add(ev_hup, NULL))
-		goto enomem;
-	if (d.sc.src) {
-		struct timeval tv = { SAMPLE_MS / 1000, (SAMPLE_MS % 1000) * 1000 };
-
-		ev_sample = event_new(d.base, -1, EV_PERSIST, on_sample, &d);
-		if (!ev_sample || event_add(ev_sample, &tv))
-			goto enomem;
+	d->ev_term = evsignal_new(d->base, SIGTERM, on_stop, d);
+	d->ev_int = evsignal_new(d->base, SIGINT, on_stop, d);
+	d->ev_hup = evsignal_new(d->base, SIGHUP, on_hup, d);
+	if (!d->ev_term || !d->ev_int || !d->ev_hup || event_add(d->ev_term, NULL) ||
+	    event_add(d->ev_int, NULL) || event_add(d->ev_hup, NULL))
+		return -1;
+	if (collect_hooks(d->c, &n)) {
+		d->ev_sample = event_new(d->base, -1, EV_PERSIST, on_sample, d);
+		if (!d->ev_sample || event_add(d->ev_sample, &sample))
+			return -1;
 	}
 	/* made without a textfile too: a reload may name one */
-	d.ev_textfile = event_new(d.base, -1, EV_PERSIST, on_textfile, &d);
-	if (!d.ev_textfile)
-		goto enomem;
-	set_interval(&d);
-	if (d.config_path) {
-		overridden(&d, cli, sizeof(cli));
-		log_kv("info", "configuration read", "file", d.config_path,
+	d->ev_textfile = event_new(d->base, -1, EV_PERSIST, on_textfile, d);
+	if (!d->ev_textfile)
+		return -1;
+	set_interval(d);
+	return 0;
+}
+
+static void log_listening(const struct daemon *d)
+{
+	char interval[32], cli[256];
+
+	if (d->config_path) {
+		overridden(d, cli, sizeof(cli));
+		log_kv("info", "configuration read", "file", d->config_path,
 		       cli[0] ? "command_line_wins" : NULL, cli, NULL);
 	}
-	snprintf(interval, sizeof(interval), "%gs", (double)d.interval_ms / 1000);
-	if (d.textfile)
-		log_kv("info", "listening", "addr", d.where, "mode", s ? session_mode_name(s) : "sysfs",
-		       "version", VQWATCH_VERSION, "textfile", d.textfile, "interval", interval, NULL);
-	else
-		log_kv("info", "listening", "addr", d.where, "mode", s ? session_mode_name(s) : "sysfs",
-		       "version", VQWATCH_VERSION, NULL);
+	snprintf(interval, sizeof(interval), "%gs", (double)d->interval_ms / 1000);
+	log_kv("info", "listening", "addr", d->where, "mode", collect_mode(d->c),
+	       "version", VQWATCH_VERSION, d->textfile ? "textfile" : NULL, d->textfile,
+	       "interval", interval, NULL);
+}
+
+static void free_events(struct daemon *d)
+{
+	struct event **evs[] = { &d->ev_sample, &d->ev_textfile, &d->ev_term, &d->ev_int,
+				 &d->ev_hup };
+
+	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+		if (*evs[i]) {
+			event_free(*evs[i]);
+			*evs[i] = NULL;
+		}
+}
+
+/* Detaching is most of a stop: fentry links wait for the kernel. */
+static void stop_collecting(struct daemon *d, bool say)
+{
+	double detach_s = monotonic_s();
+	char ms[32];
+
+	collect_close(d->c);
+	d->c = NULL;
+	snprintf(ms, sizeof(ms), "%.0f", (monotonic_s() - detach_s) * 1000);
+	if (say)
+		log_kv("info", "stopped", "detach_ms", ms, NULL);
+}
+
+int cmd_daemon(int argc, char **argv)
+{
+	struct daemon d = { 0 };
+	char err[1024];
+	int ret = parse_options(&d, argc, argv);
+
+	if (ret >= 0)
+		goto out;
+	ret = configure(&d);
+	if (ret >= 0)
+		goto out;
+	ret = EXIT_RUNTIME;
+	if (start_listening(&d) || start_collecting(&d))
+		goto stop;
+	/* the first textfile: a directory that refuses it stops the start */
+	if (d.textfile && textfile_update(&d, err, sizeof(err))) {
+		log_kv("error", "cannot start", "error", err, NULL);
+		goto stop;
+	}
+	if (add_events(&d)) {
+		log_kv("error", "cannot start", "error", "out of memory", NULL);
+		goto stop;
+	}
+	log_listening(&d);
 	/* systemd (Type=notify): started once it listens; a no-op elsewhere */
 	if (vq_sd_notify("READY=1"))
 		log_kv("warn", "cannot notify systemd", "NOTIFY_SOCKET", getenv("NOTIFY_SOCKET"),
 		       "error", strerror(errno), NULL);
 	if (event_base_dispatch(d.base) < 0) {
 		log_kv("error", "event loop failed", NULL);
-		goto cleanup;
+		goto stop;
 	}
 
 	/* stop: no new scrapes, the last textfile, then detach */
@@ -665,32 +598,12 @@ int cmd_daemon(int argc, char **argv)
 	if (d.textfile && textfile_update(&d, err, sizeof(err)))
 		log_kv("error", "last textfile not written", "error", err, NULL);
 	ret = d.failed ? EXIT_RUNTIME : EXIT_OK;
-	goto cleanup;
-enomem:
-	log_kv("error", "cannot start", "error", "out of memory", NULL);
-cleanup:
+stop:
 	http_server_free(d.srv);
-	if (ev_sample)
-		event_free(ev_sample);
-	if (d.ev_textfile)
-		event_free(d.ev_textfile);
-	if (ev_term)
-		event_free(ev_term);
-	if (ev_int)
-		event_free(ev_int);
-	if (ev_hup)
-		event_free(ev_hup);
-	bpf_source_free(d.sc.src);
-	detach_s = monotonic_s();
-	session_close(s);
-	detach_s = monotonic_s() - detach_s;
+	free_events(&d);
+	stop_collecting(&d, ret == EXIT_OK);
 	if (d.base)
 		event_base_free(d.base);
-	if (ret == EXIT_OK) {
-		/* detaching is most of a stop: fentry links wait for the kernel */
-		snprintf(interval, sizeof(interval), "%.0f", detach_s * 1000);
-		log_kv("info", "stopped", "detach_ms", interval, NULL);
-	}
 out:
 	config_free(&d.cli);
 	config_free(&d.file);

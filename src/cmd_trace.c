@@ -6,36 +6,18 @@
  *   -> report (sysfs + BPF -> model -> findings -> text/JSON)
  * Ctrl-C or SIGTERM ends the collection early; the report still prints.
  */
-#include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "clock.h"
-#include "bpf_source.h"
 #include "cmd.h"
-#include "devread.h"
-#include "findings.h"
+#include "collect.h"
 #include "rebind.h"
-#include "report.h"
-#include "session.h"
 #include "sysfs.h"
 
 #define CMD "trace"
-#define MAX_FILTERS 32
-/* Ring indexes are 16 bits: sample well before 65536 completions. */
-#define SAMPLE_MS 1000
-
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 void help_trace(void)
 {
@@ -68,54 +50,6 @@ void help_trace(void)
 	       "Counters a mode cannot see are null (JSON) or '-' (text): tracepoint mode\n"
 	       "sees per-vector interrupts and ring state, not kicks or bytes.\n"
 	       "Ctrl-C ends early and still prints the report.\n");
-}
-
-struct filters {
-	const char *devices[MAX_FILTERS];
-	size_t n_devices;
-	const struct vq_device_type *types[MAX_FILTERS];
-	size_t n_types;
-};
-
-static bool wanted(const struct filters *f, const struct vq_device *d)
-{
-	bool dev_ok = !f->n_devices, type_ok = !f->n_types;
-
-	for (size_t i = 0; i < f->n_devices; i++)
-		dev_ok |= !strcmp(f->devices[i], d->name);
-	for (size_t i = 0; i < f->n_types; i++)
-		type_ok |= d->type == f->types[i];
-	return dev_ok && type_ok;
-}
-
-/* Keep the devices the filters ask for. */
-static void apply_filters(const struct filters *f, struct vq_report *r)
-{
-	size_t kept = 0;
-
-	for (size_t i = 0; i < r->n_devices; i++) {
-		if (wanted(f, &r->devices[i]))
-			r->devices[kept++] = r->devices[i];
-		else
-			free(r->devices[i].queues);
-	}
-	r->n_devices = kept;
-}
-
-/* sysfs, the devices' own answers, then what BPF saw, then the filters:
- * the report's model. */
-static int build_report(struct bpf_source *src, const struct filters *f,
-			const struct devread_options *dr, struct vq_report *r, char *err,
-			size_t errlen)
-{
-	if (sysfs_read("/", r, err, errlen) || devread_fill("/", r, dr, err, errlen))
-		return -1;
-	if (bpf_source_fill(src, r)) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	apply_filters(f, r);
-	return 0;
 }
 
 static uint64_t value(const struct vq_counter *c)
@@ -193,10 +127,8 @@ out:
 /* Everything the command line sets. */
 struct trace_opts {
 	uint64_t duration_ms, interval_ms;
-	struct findings_config findings;
-	struct session_opts session;
-	struct devread_options devread;
-	struct filters filters;
+	struct collect_config collect;
+	struct device_filter filter;
 	const char *rebind;
 	bool force, json;
 	int fail_on;
@@ -232,8 +164,7 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct filters *filt = &o->filters;
-	const struct vq_device_type *t;
+	char err[512];
 	int opt, mode;
 
 	optind = 0;
@@ -254,36 +185,22 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 			break;
 		case 's':
 			if (parse_duration(CMD, "--stall-threshold", optarg,
-					   &o->findings.stall_threshold_ms))
+					   &o->collect.findings.stall_threshold_ms))
 				return EXIT_USAGE;
 			break;
 		case 'D':
-			if (!device_name_ok("--device", optarg))
-				return EXIT_USAGE;
-			if (filt->n_devices == MAX_FILTERS) {
-				p_err(CMD, "--device given more than %d times", MAX_FILTERS);
-				return EXIT_USAGE;
-			}
-			filt->devices[filt->n_devices++] = optarg;
-			break;
 		case 't':
-			t = virtio_type_by_name(optarg);
-			if (!t) {
-				p_err(CMD, "--type '%s': no such device type; 'vqwatch help layout' "
-				      "lists them", optarg);
+			if (filter_add(&o->filter, opt == 'D' ? FILTER_DEVICE : FILTER_TYPE,
+				       opt == 'D' ? "--device" : "--type", optarg, err, sizeof(err))) {
+				p_err(CMD, "%s", err);
 				return EXIT_USAGE;
 			}
-			if (filt->n_types == MAX_FILTERS) {
-				p_err(CMD, "--type given more than %d times", MAX_FILTERS);
-				return EXIT_USAGE;
-			}
-			filt->types[filt->n_types++] = t;
 			break;
 		case 'm':
 			mode = parse_mode(CMD, optarg);
 			if (mode < 0)
 				return EXIT_USAGE;
-			o->session.mode = (enum session_mode)mode;
+			o->collect.session.mode = (enum session_mode)mode;
 			break;
 		case 'r':
 			if (!device_name_ok("--rebind", optarg))
@@ -291,7 +208,7 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 			o->rebind = optarg;
 			break;
 		case 'F': o->force = true; break;
-		case 'N': o->devread.enabled = false; break;
+		case 'N': o->collect.devread.enabled = false; break;
 		case 'j': o->json = true; break;
 		case 'f':
 			o->fail_on = parse_fail_on(CMD, optarg);
@@ -314,7 +231,7 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 }
 
 /* A device asked for by name must be there to begin with. */
-static int check_devices(const struct filters *f)
+static int check_devices(const struct device_filter *f)
 {
 	for (size_t i = 0; i < f->n_devices; i++) {
 		char path[64];
@@ -329,131 +246,96 @@ static int check_devices(const struct filters *f)
 	return 0;
 }
 
-/* One line on stderr (stdout stays one document with --json). */
-static void say_attached(const struct session *s, uint64_t duration_ms)
-{
-	size_t n, attached = 0;
-	const struct vq_hook_status *hooks = session_hooks(s, &n);
+/* --interval: the deltas since the previous tick. */
+struct ticker {
+	struct collect *c;
+	struct vq_report prev;
+	bool have_prev;
+};
 
-	for (size_t i = 0; i < n; i++)
-		attached += hooks[i].attached;
-	fprintf(stderr, "vqwatch trace: mode %s, %zu/%zu hooks attached%s; collecting for %.1fs "
-		"(Ctrl-C ends early)\n", session_mode_name(s), attached, n,
-		attached < n ? " (the report lists why the others were skipped)" : "",
-		(double)duration_ms / 1000);
-}
-
-/* Sample every second until the duration is over or a signal came; with
- * an interval, print the deltas at each. */
-static void collect(struct bpf_source *src, const struct trace_opts *o)
+static void on_tick(void *arg)
 {
-	uint64_t start = monotonic_ms(), last_sample = start, last_print = start;
-	struct vq_report prev = { 0 };
+	struct ticker *t = arg;
+	struct vq_report cur = { 0 };
 	char err[1024];
 
-	if (o->interval_ms &&
-	    build_report(src, &o->filters, &o->devread, &prev, err, sizeof(err)))
-		report_free(&prev);
-	while (!stop && monotonic_ms() - start < o->duration_ms) {
-		struct timespec tick = { 0, 100 * 1000000 };
-		uint64_t now;
-
-		bool print_due;
-
-		nanosleep(&tick, NULL);
-		now = monotonic_ms();
-		print_due = o->interval_ms && now - last_print >= o->interval_ms;
-		if (print_due || now - last_sample >= SAMPLE_MS) {
-			bpf_source_sample(src);
-			last_sample = now;
-		}
-		if (print_due) {
-			struct vq_report cur = { 0 };
-
-			if (!build_report(src, &o->filters, &o->devread, &cur, err, sizeof(err))) {
-				print_deltas(&prev, &cur);
-				report_free(&prev);
-				prev = cur;
-			} else {
-				report_free(&cur);
-			}
-			last_print = now;
-		}
+	if (collect_read(t->c, &cur, err, sizeof(err))) {
+		report_free(&cur);
+		return;
 	}
-	report_free(&prev);
+	if (t->have_prev)
+		print_deltas(&t->prev, &cur);
+	report_free(&t->prev);
+	t->prev = cur;
+	t->have_prev = true;
 }
 
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_opts o = {
 		.duration_ms = 10000,
-		.findings = findings_config_default(),
-		.session = { .mode = SESSION_AUTO, .verbosity = verbose },
-		.devread = { .enabled = true },
+		.collect = {
+			.session = { .mode = SESSION_AUTO, .verbosity = verbose },
+			.need_bpf = true,
+			.keep_removed = true,
+			.window_findings = true,
+			.devread = { .enabled = true },
+			.findings = findings_config_default(),
+			.filter = &o.filter,
+		},
 		.fail_on = -1,
 	};
-	struct vq_report report = { .duration_s = -1 };
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct vq_report report = { 0 };
 	struct vq_device rebind_dev = { 0 };
-	struct bpf_source *src = NULL;
-	struct session *s = NULL;
+	struct ticker ticker = { 0 };
+	struct collect *c = NULL;
 	int ret = parse_options(argc, argv, &o);
-	uint64_t start;
+	size_t n_hooks, attached;
 	char err[1024];
 
 	if (ret >= 0)
-		return ret;
+		goto out;
 	ret = EXIT_RUNTIME;
-	if (check_devices(&o.filters))
-		return EXIT_RUNTIME;
+	if (check_devices(&o.filter))
+		goto out;
 	/* a rebind is checked before anything is attached */
 	if (o.rebind && check_rebind(o.rebind, o.force, &rebind_dev))
-		return EXIT_RUNTIME;
+		goto out;
 
-	/* open: probe, load, attach */
-	s = session_open(&o.session, err, sizeof(err));
-	if (!s) {
+	c = collect_open(&o.collect, err, sizeof(err));
+	if (!c) {
 		p_err(CMD, "%s", err);
-		goto cleanup;
+		goto out;
 	}
-	src = bpf_source_new(s, "/");
-	if (!src) {
-		p_err(CMD, "out of memory");
-		goto cleanup;
-	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	say_attached(s, o.duration_ms);
-
-	/* discover (and rebind), then collect */
-	start = monotonic_ms();
-	session_trigger_discovery("/");
-	bpf_source_sample(src);
+	cmd_stop_on_signals();
+	/* on stderr: stdout stays one document with --json */
+	collect_hooks(c, &n_hooks);
+	attached = collect_hooks_attached(c);
+	fprintf(stderr, "vqwatch trace: mode %s, %zu/%zu hooks attached%s; collecting for %.1fs "
+		"(Ctrl-C ends early)\n", collect_mode(c), attached, n_hooks,
+		attached < n_hooks ? " (the report lists why the others were skipped)" : "",
+		(double)o.duration_ms / 1000);
 	if (o.rebind) {
 		if (rebind_device(&rebind_dev, err, sizeof(err))) {
 			p_err(CMD, "%s", err);
-			goto cleanup;
+			goto out;
 		}
 		fprintf(stderr, "vqwatch trace: %s unbound from %s and bound again\n", o.rebind,
 			rebind_dev.driver);
 	}
-	collect(src, &o);
-
-	/* report */
-	bpf_source_sample(src);
-	if (build_report(src, &o.filters, &o.devread, &report, err, sizeof(err))) {
+	ticker.c = c;
+	if (o.interval_ms)
+		on_tick(&ticker);
+	collect_run(c, o.duration_ms, &cmd_stop, o.interval_ms, on_tick, &ticker);
+	if (collect_read(c, &report, err, sizeof(err))) {
 		p_err(CMD, "%s", err);
-		goto cleanup;
-	}
-	report.duration_s = (double)(monotonic_ms() - start) / 1000;
-	if (findings_run(&report, &o.findings)) {
-		p_err(CMD, "out of memory");
-		goto cleanup;
+		goto out;
 	}
 	ret = emit_report(CMD, &report, o.json, STYLE_TRACE, o.fail_on);
-cleanup:
+out:
+	report_free(&ticker.prev);
 	report_free(&report);
-	bpf_source_free(src);
-	session_close(s);
+	collect_close(c);
+	filter_free(&o.filter);
 	return ret;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "config.h"
+#include "findings.h"
 #include "http.h"
 #include "session.h"
 #include "strbuf.h"
@@ -46,19 +47,17 @@ const char *config_key_option(enum config_key k)
 	return keys[k].option;
 }
 
-void config_defaults(struct daemon_config *c, const char *listen, uint64_t interval_ms,
-		     uint64_t stall_threshold_ms)
+void config_defaults(struct daemon_config *c)
 {
 	*c = (struct daemon_config){
-		.listen = (char *)listen,
-		.interval_ms = interval_ms,
+		.listen = (char *)CONFIG_DEFAULT_LISTEN,
+		.interval_ms = CONFIG_DEFAULT_INTERVAL_MS,
 		.mode = SESSION_AUTO,
-		.stall_threshold_ms = stall_threshold_ms,
+		.stall_threshold_ms = FINDINGS_STALL_THRESHOLD_MS,
 	};
 }
 
-/* The units of parse_duration (cmd_common.c), without its message. */
-static int duration(const char *s, uint64_t *ms)
+int config_duration(const char *s, uint64_t *ms)
 {
 	static const struct { const char *suffix; double scale; } units[] = {
 		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 }, { "", 1000 },
@@ -94,72 +93,6 @@ static int boolean(const char *s, bool *b)
 		}
 	}
 	return -1;
-}
-
-static bool device_name_ok(const char *s)
-{
-	unsigned int n;
-	char tail;
-
-	return !strncmp(s, "virtio", 6) && s[6] >= '0' && s[6] <= '9' &&
-	       sscanf(s, "virtio%u%c", &n, &tail) == 1;
-}
-
-/* Append each item of "a,b , c" (devices or types). */
-static int set_list(struct daemon_config *c, enum config_key k, const char *name,
-		    const char *value, char *err, size_t errlen)
-{
-	char *copy = strdup(value), *rest = copy, *item;
-	int ret = -1;
-
-	if (!copy) {
-		strbuf_copy(err, errlen, "out of memory");
-		return -1;
-	}
-	while ((item = strsep(&rest, ","))) {
-		size_t *n = k == CFG_DEVICES ? &c->n_devices : &c->n_types;
-
-		item += strspn(item, " \t");
-		for (size_t len = strlen(item); len && strchr(" \t", item[len - 1]); len--)
-			item[len - 1] = '\0';
-		if (!*item) {
-			strbuf_printf(err, errlen, "%s '%s': an empty item in the list", name, value);
-			goto out;
-		}
-		if (*n == CONFIG_MAX_FILTERS) {
-			strbuf_printf(err, errlen, "%s: more than %d %s", name, CONFIG_MAX_FILTERS,
-				      k == CFG_DEVICES ? "devices" : "types");
-			goto out;
-		}
-		if (k == CFG_DEVICES) {
-			if (!device_name_ok(item)) {
-				strbuf_printf(err, errlen, "%s '%s': expected a name such as virtio0",
-					      name, item);
-				goto out;
-			}
-			c->devices[*n] = strdup(item);
-			if (!c->devices[*n]) {
-				strbuf_copy(err, errlen, "out of memory");
-				goto out;
-			}
-		} else {
-			c->types[*n] = virtio_type_by_name(item);
-			if (!c->types[*n]) {
-				strbuf_printf(err, errlen, "%s '%s': no such device type; "
-					      "'vqwatch help layout' lists them", name, item);
-				goto out;
-			}
-		}
-		(*n)++;
-	}
-	if (!(k == CFG_DEVICES ? c->n_devices : c->n_types)) {
-		strbuf_printf(err, errlen, "%s '%s': expected at least one item", name, value);
-		goto out;
-	}
-	ret = 0;
-out:
-	free(copy);
-	return ret;
 }
 
 static int set_string(char **dst, const char *value, char *err, size_t errlen)
@@ -203,7 +136,7 @@ int config_set(struct daemon_config *c, enum config_key k, const char *name, con
 			return -1;
 		break;
 	case CFG_INTERVAL:
-		if (duration(value, &c->interval_ms)) {
+		if (config_duration(value, &c->interval_ms)) {
 			strbuf_printf(err, errlen, "%s '%s': expected a duration such as 10s, 500ms or 2m",
 				      name, value);
 			return -1;
@@ -223,7 +156,7 @@ int config_set(struct daemon_config *c, enum config_key k, const char *name, con
 		c->mode = mode;
 		break;
 	case CFG_STALL_THRESHOLD:
-		if (duration(value, &c->stall_threshold_ms)) {
+		if (config_duration(value, &c->stall_threshold_ms)) {
 			strbuf_printf(err, errlen, "%s '%s': expected a duration such as 10s, 500ms or 2m",
 				      name, value);
 			return -1;
@@ -237,7 +170,8 @@ int config_set(struct daemon_config *c, enum config_key k, const char *name, con
 		break;
 	case CFG_DEVICES:
 	case CFG_TYPES:
-		if (set_list(c, k, name, value, err, errlen))
+		if (filter_add(&c->filter, k == CFG_DEVICES ? FILTER_DEVICE : FILTER_TYPE, name,
+			       value, err, errlen))
 			return -1;
 		break;
 	case CFG_PIN_DIR:
@@ -394,12 +328,12 @@ void config_overlay(struct daemon_config *dst, const struct daemon_config *src)
 		case CFG_STALL_THRESHOLD: dst->stall_threshold_ms = src->stall_threshold_ms; break;
 		case CFG_NO_DEVICE_READ: dst->no_device_read = src->no_device_read; break;
 		case CFG_DEVICES:
-			memcpy(dst->devices, src->devices, sizeof(src->devices));
-			dst->n_devices = src->n_devices;
+			memcpy(dst->filter.devices, src->filter.devices, sizeof(src->filter.devices));
+			dst->filter.n_devices = src->filter.n_devices;
 			break;
 		case CFG_TYPES:
-			memcpy(dst->types, src->types, sizeof(src->types));
-			dst->n_types = src->n_types;
+			memcpy(dst->filter.types, src->filter.types, sizeof(src->filter.types));
+			dst->filter.n_types = src->filter.n_types;
 			break;
 		case CFG_PIN_DIR: dst->pin_dir = src->pin_dir; break;
 		case CFG_N_KEYS: break;
@@ -409,25 +343,11 @@ void config_overlay(struct daemon_config *dst, const struct daemon_config *src)
 	}
 }
 
-bool config_filters_equal(const struct daemon_config *a, const struct daemon_config *b)
-{
-	if (a->n_devices != b->n_devices || a->n_types != b->n_types)
-		return false;
-	for (size_t i = 0; i < a->n_devices; i++)
-		if (strcmp(a->devices[i], b->devices[i]))
-			return false;
-	for (size_t i = 0; i < a->n_types; i++)
-		if (a->types[i] != b->types[i])
-			return false;
-	return true;
-}
-
 void config_free(struct daemon_config *c)
 {
 	free(c->listen);
 	free(c->textfile);
 	free(c->pin_dir);
-	for (size_t i = 0; i < c->n_devices; i++)
-		free(c->devices[i]);
+	filter_free(&c->filter);
 	*c = (struct daemon_config){ 0 };
 }

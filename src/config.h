@@ -26,9 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "virtio.h"
-
-#define CONFIG_MAX_FILTERS 32
+#include "filter.h"
 
 enum config_key {
 	CFG_LISTEN,
@@ -54,11 +52,7 @@ struct daemon_config {
 	int mode;		/* enum session_mode */
 	uint64_t stall_threshold_ms;
 	bool no_device_read;
-	/* device filters: empty lists keep every device */
-	char *devices[CONFIG_MAX_FILTERS];
-	size_t n_devices;
-	const struct vq_device_type *types[CONFIG_MAX_FILTERS];
-	size_t n_types;
+	struct device_filter filter;	/* devices and types */
 	char *pin_dir;		/* NULL: nothing pinned */
 };
 
@@ -74,9 +68,15 @@ enum {
 const char *config_key_name(enum config_key k);
 const char *config_key_option(enum config_key k);
 
+#define CONFIG_DEFAULT_LISTEN "127.0.0.1:9670"
+#define CONFIG_DEFAULT_INTERVAL_MS 15000
+
 /* The defaults: nothing set, the values every key takes when not given. */
-void config_defaults(struct daemon_config *c, const char *listen, uint64_t interval_ms,
-		     uint64_t stall_threshold_ms);
+void config_defaults(struct daemon_config *c);
+
+/* "10s", "500ms", "2m", "1h", or plain seconds -> milliseconds; -1 if not a
+ * duration (the option and key parsers say which). */
+int config_duration(const char *s, uint64_t *ms);
 
 /*
  * Validate value for key k and set it in c (strings copied; devices and
@@ -96,9 +96,6 @@ int config_load(const char *path, struct daemon_config *c, char *err, size_t err
 
 /* Copy into dst every key set in src (strings borrowed), marking it set. */
 void config_overlay(struct daemon_config *dst, const struct daemon_config *src);
-
-/* Whether the device filters of a and b are the same. */
-bool config_filters_equal(const struct daemon_config *a, const struct daemon_config *b);
 
 /* Free the strings of a config that config_set or config_load filled. */
 void config_free(struct daemon_config *c);

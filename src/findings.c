@@ -187,24 +187,42 @@ static int queue_count(struct vq_report *r, const struct vq_device *d)
 	return ret;
 }
 
+bool findings_queue_can_stall(const struct vq_device *d, const struct vq_queue *q)
+{
+	return !d->removed && q->inflight.known && virtio_role_prompt(d->type, q->role);
+}
+
+static const char *const runtime_codes[] = { "queue-stalled", "unexpected-interrupt" };
+
+bool findings_code_is_runtime(const char *code)
+{
+	for (size_t i = 0; i < sizeof(runtime_codes) / sizeof(runtime_codes[0]); i++)
+		if (!strcmp(code, runtime_codes[i]))
+			return true;
+	return false;
+}
+
 /* queue-stalled and unexpected-interrupt: counters a trace fills. */
 static int runtime_findings(struct vq_report *r, const struct vq_device *d,
 			    const struct vq_queue *q, const struct findings_config *cfg)
 {
 	const char *what = q->role[0] ? q->role : q->name;
+	struct vq_finding *f;
 
-	if (!d->removed && q->inflight.known && q->inflight.value > 0 &&
-	    q->oldest_inflight_ms.known && q->oldest_inflight_ms.value >= cfg->stall_threshold_ms &&
-	    virtio_role_prompt(d->type, q->role) &&
-	    !report_add_finding(r, SEVERITY_CRITICAL, "queue-stalled", d->name, q->index,
-				"%llu buffers outstanding on %s, the oldest for %llu ms with no "
-				"completion (threshold %llu ms): the device is not completing what "
-				"the driver adds to this queue (a stuck device, or buffers on a "
-				"queue the device numbers differently)",
-				(unsigned long long)q->inflight.value, what,
-				(unsigned long long)q->oldest_inflight_ms.value,
-				(unsigned long long)cfg->stall_threshold_ms))
-		return -1;
+	if (findings_queue_can_stall(d, q) && q->inflight.value > 0 &&
+	    q->oldest_inflight_ms.known && q->oldest_inflight_ms.value >= cfg->stall_threshold_ms) {
+		f = report_add_finding(r, SEVERITY_CRITICAL, "queue-stalled", d->name, q->index,
+				       "%llu buffers outstanding on %s, the oldest for %llu ms with "
+				       "no completion (threshold %llu ms): the device is not "
+				       "completing what the driver adds to this queue (a stuck "
+				       "device, or buffers on a queue the device numbers "
+				       "differently)", (unsigned long long)q->inflight.value, what,
+				       (unsigned long long)q->oldest_inflight_ms.value,
+				       (unsigned long long)cfg->stall_threshold_ms);
+		if (!f)
+			return -1;
+		f->began_ago_ms = q->oldest_inflight_ms.value;
+	}
 	if (q->spurious_interrupts.known && cfg->spurious_min &&
 	    q->spurious_interrupts.value >= cfg->spurious_min &&
 	    !report_add_finding(r, SEVERITY_WARNING, "unexpected-interrupt", d->name, q->index,

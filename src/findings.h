@@ -37,6 +37,14 @@ struct findings_config findings_config_default(void);
  */
 int findings_run(struct vq_report *r, const struct findings_config *cfg);
 
+/* Whether queue-stalled can be said of q: a queue the device is expected
+ * to complete promptly, in a mode that sees its buffers in flight. */
+bool findings_queue_can_stall(const struct vq_device *d, const struct vq_queue *q);
+
+/* Whether code is a runtime finding (it comes and goes with the counters,
+ * so it is watched over a collection window: window.h). */
+bool findings_code_is_runtime(const char *code);
+
 /* The most severe finding, or -1 when there is none (for --fail-on). */
 int findings_max_severity(const struct vq_report *r);
 

@@ -58,6 +58,8 @@ struct vq_queue {
 	/* room the driver offered for the device to fill (add_inbuf sg
 	 * lengths): free page reports on a balloon's reporting_vq */
 	struct vq_counter posted_in_bytes;
+	/* times queue-stalled began on it since the collection started */
+	struct vq_counter stalls;
 	struct vq_hist latency;
 };
 
@@ -106,6 +108,18 @@ struct vq_finding {
 	char device[32];
 	int queue;		/* VQ_NULL_INDEX when about the device */
 	char *message;		/* owned; never cut */
+	/* A runtime finding: how long before it was seen its condition began
+	 * (queue-stalled: the oldest buffer's age), in ms. */
+	uint64_t began_ago_ms;
+	/* Seen over a collection window (window.h): when it began, in
+	 * seconds since the collection started, how long its latest episode
+	 * held, whether that ended before the report, and how many episodes
+	 * the window saw. */
+	bool windowed;
+	double started_s;
+	uint64_t duration_ms;
+	bool resolved;
+	unsigned int episodes;
 };
 
 /* A BPF hook and how it ended: attached in a mode, or skipped with why. */

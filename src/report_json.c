@@ -126,6 +126,7 @@ static void write_queue(struct json_writer *w, const struct vq_queue *q)
 	counter(w, "in_bytes", &q->in_bytes);
 	counter(w, "inflight", &q->inflight);
 	counter(w, "oldest_inflight_ms", &q->oldest_inflight_ms);
+	counter(w, "stalls", &q->stalls);
 	latency(w, &q->latency);
 	json_object_end(w);
 }
@@ -185,6 +186,16 @@ static void write_finding(struct json_writer *w, const struct vq_finding *f)
 	string_or_null(w, "device", f->device);
 	index_or_null(w, "queue", f->queue);
 	string_or_null(w, "message", f->message);
+	if (f->windowed) {	/* a runtime finding over the collection */
+		json_name(w, "started_s");
+		json_double(w, f->started_s);
+		json_name(w, "duration_ms");
+		json_uint(w, f->duration_ms);
+		json_name(w, "resolved");
+		json_bool(w, f->resolved);
+		json_name(w, "episodes");
+		json_uint(w, f->episodes);
+	}
 	json_object_end(w);
 }
 

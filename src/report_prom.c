@@ -326,6 +326,10 @@ static const struct queue_metric {
 	{ "queue_oldest_inflight_seconds", "gauge",
 	  "Age of the oldest buffer still in flight (0 when none).",
 	  offsetof(struct vq_queue, oldest_inflight_ms), 3 },
+	{ "queue_stalls_total", "counter",
+	  "Times queue-stalled began on the queue since vqwatch started (seen at a sample every "
+	  "second, so a stall between two scrapes counts).",
+	  offsetof(struct vq_queue, stalls), 0 },
 };
 
 static const struct vq_counter *queue_counter(const struct vq_queue *q,

@@ -231,7 +231,13 @@ int report_write_text(FILE *out, const struct vq_report *r, enum report_style st
 			fprintf(out, "  %-8s %-22s %s", severity_name(f->severity), f->code, f->device);
 			if (f->queue != VQ_NULL_INDEX)
 				fprintf(out, " queue %d", f->queue);
-			fprintf(out, ": %s\n", f->message);
+			fprintf(out, ": %s", f->message);
+			if (f->windowed)
+				fprintf(out, " [began at %.1fs, held %.1fs%s%s]", f->started_s,
+					(double)f->duration_ms / 1000,
+					f->resolved ? ", resolved" : ", still holding",
+					f->episodes > 1 ? ", the latest of several" : "");
+			fputc('\n', out);
 		}
 	}
 	return fflush(out) || ferror(out) ? -1 : 0;
