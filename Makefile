@@ -4,8 +4,9 @@
 #   make deps       install build and test dependencies with apt-get
 #   make run        deps + build + run the main job on this machine (audit, trace)
 #   make test       deps + build + every test suite (unit, cli, bpf, vm)
-#   make install    install the binary, man page, completion, systemd unit and
-#                   Prometheus rules under PREFIX (/usr/local), DESTDIR for staging
+#   make install    install the binary, man page, completion, systemd unit,
+#                   Prometheus rules and the reference pages (docs/*.md except
+#                   bench.md) under PREFIX (/usr/local), DESTDIR for staging
 #   make uninstall  remove what make install installed
 #   make clean      leave the tree as cloned
 
@@ -124,25 +125,32 @@ DATADIR     ?= $(PREFIX)/share
 MANDIR      ?= $(DATADIR)/man
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
+# The reference pages the man page names (JSON, metrics, findings, exit
+# codes); they link only to each other, so they read the same installed.
+DOCDIR      ?= $(DATADIR)/doc/vqwatch
+DOC_FILES   := docs/json.md docs/metrics.md docs/findings.md docs/exit-codes.md
 # Alert rules (not their promtool tests) and dashboards, to $(DATADIR)/vqwatch.
 SHARE_FILES := $(filter-out %.test.yml,$(wildcard deploy/prometheus/*.yml)) \
 	       $(wildcard deploy/grafana/*.json)
 INSTALLED   := $(SBINDIR)/vqwatch $(MANDIR)/man8/vqwatch.8 $(BASHCOMPDIR)/vqwatch \
-	       $(UNITDIR)/vqwatch.service $(addprefix $(DATADIR)/vqwatch/,$(notdir $(SHARE_FILES)))
+	       $(UNITDIR)/vqwatch.service $(addprefix $(DATADIR)/vqwatch/,$(notdir $(SHARE_FILES))) \
+	       $(addprefix $(DOCDIR)/,$(notdir $(DOC_FILES)))
 
 .PHONY: install uninstall
 install: $(OUTPUT)/vqwatch
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
-		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/vqwatch
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/vqwatch $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(OUTPUT)/vqwatch $(DESTDIR)$(SBINDIR)/vqwatch
-	sed 's|/usr/local/lib/systemd/system|$(UNITDIR)|g; s|/usr/local/share|$(DATADIR)|g' \
+	sed -e 's|/usr/local/share/doc/vqwatch|@DOCDIR@|g' -e 's|/usr/local/lib/systemd/system|$(UNITDIR)|g' \
+		-e 's|/usr/local/share|$(DATADIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
 		docs/vqwatch.8 > $(DESTDIR)$(MANDIR)/man8/vqwatch.8
 	install -m 0644 deploy/bash-completion/vqwatch $(DESTDIR)$(BASHCOMPDIR)/vqwatch
 	sed 's|@SBINDIR@|$(SBINDIR)|g' deploy/systemd/vqwatch.service.in > $(DESTDIR)$(UNITDIR)/vqwatch.service
 	chmod 0644 $(DESTDIR)$(MANDIR)/man8/vqwatch.8 $(DESTDIR)$(UNITDIR)/vqwatch.service
 	$(if $(SHARE_FILES),install -m 0644 $(SHARE_FILES) $(DESTDIR)$(DATADIR)/vqwatch/)
+	install -m 0644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
 	@echo "installed; to run the daemon at boot: systemctl daemon-reload && systemctl enable --now vqwatch"
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	-rmdir $(DESTDIR)$(DATADIR)/vqwatch 2>/dev/null
+	-rmdir $(DESTDIR)$(DATADIR)/vqwatch $(DESTDIR)$(DOCDIR) 2>/dev/null
