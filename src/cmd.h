@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include "report.h"
 
-/* Exit codes (SPEC.md). */
+/* Exit codes (docs/exit-codes.md). */
 enum {
 	EXIT_OK = 0,
 	EXIT_RUNTIME = 1,	/* the message says what and what to do */

@@ -27,7 +27,7 @@ void help_audit(void)
 	       "is asked through its PCI configuration access window (offered features and\n"
 	       "its own queue count; only once its driver is ready); elsewhere they show as\n"
 	       "unknown (null) with a note saying why.\n\n"
-	       "  --json          SPEC.md JSON instead of text\n"
+	       "  --json          JSON (docs/json.md) instead of text\n"
 	       "  --root DIR      read DIR/sys and DIR/proc instead of / (a capture from\n"
 	       "                  tests/fixtures/capture.sh)\n"
 	       "  --fail-on SEV   exit 3 when a finding is at least SEV (info, warning, critical)\n"

@@ -29,7 +29,7 @@ void help_layout(void)
 	       "  --negotiated FEATS  features the driver accepted (default: all offered)\n"
 	       "  --queues N          queue pairs (net), request queues (blk, scsi, fs),\n"
 	       "                      ports (console) or data queues (crypto); default 1\n"
-	       "  --json              SPEC.md JSON instead of text\n"
+	       "  --json              JSON (docs/json.md) instead of text\n"
 	       "  --fail-on SEV       exit 3 when a finding is at least SEV (info, warning, critical)\n\n"
 	       "FEATS is a hex mask (0x2a, up to 128 bits) or a comma list of names, with or\n"
 	       "without the prefix: STATS_VQ,REPORTING or VIRTIO_BALLOON_F_STATS_VQ.\n\n"

@@ -45,7 +45,7 @@ void help_trace(void)
 	       "                       balloon unbind crash (--force overrides only that)\n"
 	       "  --no-device-read     do not ask virtio-pci devices for their offer and queue\n"
 	       "                       count (through their PCI configuration window)\n"
-	       "  --json               SPEC.md JSON instead of text\n"
+	       "  --json               JSON (docs/json.md) instead of text\n"
 	       "  --fail-on SEV        exit 3 when a finding is at least SEV\n\n"
 	       "Counters a mode cannot see are null (JSON) or '-' (text): tracepoint mode\n"
 	       "sees per-vector interrupts and ring state, not kicks or bytes.\n"

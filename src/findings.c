@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Findings over the model (SPEC.md "Finding codes"). */
+/* Findings over the model (docs/findings.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

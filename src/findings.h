@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Findings: rules over the model, with the stable codes of SPEC.md.
+ * Findings: rules over the model, with the stable codes of docs/findings.md.
  * Pure: they read devices and queues and append findings to the report.
  * Sources only fill the model; a command runs the rules once, after every
  * source has run, with findings_run().

@@ -21,7 +21,7 @@ static const struct command commands[] = {
 	{ "layout", cmd_layout, help_layout, "queue layout under the spec, Linux and QEMU-style rules (offline)" },
 	{ "audit", cmd_audit, help_audit, "devices, features and queues from sysfs, with static findings (no BPF)" },
 	{ "trace", cmd_trace, help_trace, "attach BPF, collect per-queue traffic for a while, report with findings" },
-	{ "metrics", cmd_metrics, help_metrics, "one scrape of Prometheus text (SPEC.md metrics), then exit" },
+	{ "metrics", cmd_metrics, help_metrics, "one scrape of Prometheus text (docs/metrics.md), then exit" },
 	{ "daemon", cmd_daemon, help_daemon, "keep BPF attached, serve /metrics over HTTP, write a textfile" },
 };
 

@@ -20,7 +20,7 @@
 /* The JSON schema version (vqwatch.schema), bumped on incompatible change. */
 #define VQ_JSON_SCHEMA 2
 
-/* Where a queue's identity came from (SPEC.md "source"). */
+/* Where a queue's identity came from (docs/json.md "source"). */
 enum vq_source {
 	SOURCE_TRACED,		/* seen by BPF */
 	SOURCE_VECTOR,		/* named by an interrupt vector */
@@ -63,7 +63,7 @@ struct vq_queue {
 	struct vq_hist latency;
 };
 
-/* Balloon activity (SPEC.md vqwatch_balloon_*); counters null when unseen. */
+/* Balloon activity (docs/metrics.md vqwatch_balloon_*); counters null when unseen. */
 struct vq_balloon {
 	struct vq_counter inflate_pages, deflate_pages;
 	struct vq_counter free_page_reports, reported_bytes;

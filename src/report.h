@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Sinks that render the model: text for people, JSON (SPEC.md) for tools. */
+/* Sinks that render the model: text for people, JSON (docs/json.md) for tools. */
 #ifndef VQWATCH_REPORT_H
 #define VQWATCH_REPORT_H
 
@@ -14,7 +14,7 @@ enum report_style {
 
 int report_write_json(FILE *out, const struct vq_report *r);
 int report_write_text(FILE *out, const struct vq_report *r, enum report_style style);
-/* Prometheus text 0.0.4 (SPEC.md "Prometheus metrics"); scrape_seconds < 0
+/* Prometheus text 0.0.4 (docs/metrics.md); scrape_seconds < 0
  * leaves vqwatch_scrape_duration_seconds out.  -1 if output failed. */
 int report_write_prom(FILE *out, const struct vq_report *r, double scrape_seconds);
 

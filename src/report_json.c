@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The model as SPEC.md's JSON. */
+/* The model as JSON (docs/json.md). */
 #include "feature_mask.h"
 #include "hist.h"
 #include "json.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The model as Prometheus text (exposition format 0.0.4, SPEC.md
+ * The model as Prometheus text (exposition format 0.0.4, docs/metrics.md
  * "Prometheus metrics").  Rules kept here:
  *   - one family at a time: "# HELP" and "# TYPE" once, then every sample
  *     of that family, so lines of a family are never interleaved;
@@ -299,7 +299,7 @@ static void write_queue_info(FILE *out, const struct vq_report *r)
 	}
 }
 
-/* Per-queue counters and gauges of struct vq_queue, in SPEC.md's order. */
+/* Per-queue counters and gauges of struct vq_queue, in docs/metrics.md order. */
 static const struct queue_metric {
 	const char *name, *type, *help;
 	size_t offset;		/* of a struct vq_counter in struct vq_queue */
@@ -521,7 +521,7 @@ static void write_findings(FILE *out, const struct vq_report *r)
 	if (!r->n_findings)
 		return;
 	family(out, "finding", "gauge",
-	       "A finding (SPEC.md codes) on a device or queue (queue=\"\" for the device); always 1.");
+	       "A finding (codes: docs/findings.md) on a device or queue (queue=\"\" for the device); always 1.");
 	for (size_t i = 0; i < r->n_findings; i++) {
 		const struct vq_finding *f = &r->findings[i];
 		bool first = true, seen = false;

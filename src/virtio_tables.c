@@ -2,7 +2,7 @@
 /*
  * Virtio knowledge tables: device types, feature bit names, queue tables.
  *
- * Sources (see ../shared/reference/virtio-queue-layouts.md):
+ * Sources (each row cites its own below):
  *  - spec: oasis-tcs/virtio-spec master 15f488c (virtio-v1.4-cs01 + later),
  *    content.tex "Device Types" ID table, "Feature Bits", "Reserved Feature
  *    Bits"; device-types/<dev>/description.tex.  "spec 5.5.2" means the
