@@ -52,46 +52,56 @@ void help_trace(void)
 	       "Ctrl-C ends early and still prints the report.\n");
 }
 
-static uint64_t value(const struct vq_counter *c)
+/* "+N" since the previous interval, or "-" for a counter this mode cannot
+ * see (as the report prints it); moved says whether it did. */
+static const char *delta(char *buf, size_t len, const struct vq_counter *cur,
+			 const struct vq_counter *prev, bool *moved)
 {
-	return c->known ? c->value : 0;
+	if (!cur->known)
+		return "-";
+	snprintf(buf, len, "+%llu", (unsigned long long)(cur->value - (prev->known ? prev->value : 0)));
+	*moved |= cur->value != (prev->known ? prev->value : 0);
+	return buf;
 }
 
-/* One line per queue whose counters moved since the previous interval. */
-static void print_deltas(const struct vq_report *prev, const struct vq_report *cur)
+/* One line per queue whose counters moved since the previous interval; on
+ * stderr with --json, so that stdout stays one document. */
+static void print_deltas(FILE *out, const struct vq_report *prev, const struct vq_report *cur)
 {
-	char stamp[16];
+	char stamp[16], k[24], i[24], a[24], c[24], inflight[24];
 	time_t t = time(NULL);
 
 	strftime(stamp, sizeof(stamp), "%H:%M:%S", localtime(&t));
-	for (size_t i = 0; i < cur->n_devices; i++) {
-		const struct vq_device *d = &cur->devices[i];
+	for (size_t di = 0; di < cur->n_devices; di++) {
+		const struct vq_device *d = &cur->devices[di];
 
 		for (size_t j = 0; j < d->n_queues; j++) {
 			const struct vq_queue *q = &d->queues[j], *p = NULL;
+			bool moved = false;
+			const char *kicks, *irqs, *added, *done;
 
-			for (size_t a = 0; a < prev->n_devices && !p; a++)
-				for (size_t b = 0; b < prev->devices[a].n_queues && !p; b++)
-					if (!strcmp(prev->devices[a].name, d->name) &&
-					    prev->devices[a].queues[b].index == q->index)
-						p = &prev->devices[a].queues[b];
+			for (size_t x = 0; x < prev->n_devices && !p; x++)
+				for (size_t y = 0; y < prev->devices[x].n_queues && !p; y++)
+					if (!strcmp(prev->devices[x].name, d->name) &&
+					    prev->devices[x].queues[y].index == q->index)
+						p = &prev->devices[x].queues[y];
 			if (!p)
 				continue;
-			uint64_t kicks = value(&q->kicks) - value(&p->kicks);
-			uint64_t irqs = value(&q->interrupts) - value(&p->interrupts);
-			uint64_t added = value(&q->buffers_added) - value(&p->buffers_added);
-			uint64_t done = value(&q->buffers_completed) - value(&p->buffers_completed);
-
-			if (!kicks && !irqs && !added && !done)
+			kicks = delta(k, sizeof(k), &q->kicks, &p->kicks, &moved);
+			irqs = delta(i, sizeof(i), &q->interrupts, &p->interrupts, &moved);
+			added = delta(a, sizeof(a), &q->buffers_added, &p->buffers_added, &moved);
+			done = delta(c, sizeof(c), &q->buffers_completed, &p->buffers_completed, &moved);
+			if (!moved)
 				continue;
-			printf("%s %-8s %-14s kicks +%llu  irqs +%llu  added +%llu  completed +%llu"
-			       "  inflight %llu\n", stamp, d->name, q->name,
-			       (unsigned long long)kicks, (unsigned long long)irqs,
-			       (unsigned long long)added, (unsigned long long)done,
-			       (unsigned long long)value(&q->inflight));
+			if (q->inflight.known)
+				snprintf(inflight, sizeof(inflight), "%llu",
+					 (unsigned long long)q->inflight.value);
+			fprintf(out, "%s %-8s %-14s kicks %s  irqs %s  added %s  completed %s"
+				"  inflight %s\n", stamp, d->name, q->name, kicks, irqs, added, done,
+				q->inflight.known ? inflight : "-");
 		}
 	}
-	fflush(stdout);
+	fflush(out);
 }
 
 /* What --rebind needs to know of the device, from sysfs, checked. */
@@ -249,6 +259,7 @@ static int check_devices(const struct device_filter *f)
 /* --interval: the deltas since the previous tick. */
 struct ticker {
 	struct collect *c;
+	FILE *out;
 	struct vq_report prev;
 	bool have_prev;
 };
@@ -264,7 +275,7 @@ static void on_tick(void *arg)
 		return;
 	}
 	if (t->have_prev)
-		print_deltas(&t->prev, &cur);
+		print_deltas(t->out, &t->prev, &cur);
 	report_free(&t->prev);
 	t->prev = cur;
 	t->have_prev = true;
@@ -324,6 +335,7 @@ int cmd_trace(int argc, char **argv)
 			rebind_dev.driver);
 	}
 	ticker.c = c;
+	ticker.out = o.json ? stderr : stdout;
 	if (o.interval_ms)
 		on_tick(&ticker);
 	collect_run(c, o.duration_ms, &cmd_stop, o.interval_ms, on_tick, &ticker);
