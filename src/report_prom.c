@@ -165,10 +165,15 @@ static void write_self(FILE *out, const struct vq_report *r, double scrape_secon
 		}
 	}
 
-	if (r->events_lost_known) {
+	if (r->events_lost_known && r->n_losses) {
 		family(out, "events_lost_total", "counter",
-		       "BPF events that could not be recorded (a map full, a list too long).");
-		fprintf(out, PROM_PREFIX "events_lost_total %" PRIu64 "\n", r->events_lost);
+		       "BPF events that could not be recorded, by cause (a map full, a list too long).");
+		for (size_t i = 0; i < r->n_losses; i++) {
+			first = true;
+			fputs(PROM_PREFIX "events_lost_total{", out);
+			label(out, &first, "cause", r->losses[i].what);
+			fprintf(out, "} %" PRIu64 "\n", r->losses[i].count);
+		}
 	}
 
 	if (scrape_seconds >= 0) {
@@ -238,9 +243,8 @@ static void feature_samples(FILE *out, const struct vq_device *d, const struct v
 		bool first = true;
 
 		snprintf(num, sizeof(num), "%d", bit);
-		/* a bit no table names gets name="" (its number is in bit) */
-		if (!features_label(d->type, (unsigned int)bit, name, sizeof(name)))
-			name[0] = '\0';
+		/* a bit no table names is named "bit N", as audit names it */
+		features_label(d->type, (unsigned int)bit, name, sizeof(name));
 		fputs(PROM_PREFIX "device_feature{", out);
 		device_labels(out, &first, d);
 		label(out, &first, "bit", num);

@@ -59,6 +59,10 @@ static void build_report(struct vq_report *r)
 	r->n_hooks = ARRAY_SIZE(hooks);
 	r->events_lost_known = true;
 	r->events_lost = 7;
+	r->losses[0] = (struct vq_loss_count){ "inflight_map_full", 5 };
+	r->losses[1] = (struct vq_loss_count){ "sg_list_too_long", 2 };
+	r->losses[2] = (struct vq_loss_count){ "device_map_full", 0 };
+	r->n_losses = 3;
 
 	d = report_add_device(r);
 	assert_non_null(d);
@@ -192,7 +196,11 @@ static void test_self_metrics(void **state)
 	assert_line(text, "vqwatch_hook_attached{hook=\"vp_notify\"} 0");
 	assert_line(text, "vqwatch_hook_attached{hook=\"tp_btf/irq_handler_entry\"} 1");
 	assert_line(text, "# TYPE vqwatch_events_lost_total counter");
-	assert_line(text, "vqwatch_events_lost_total 7");
+	/* by cause, every cause (0 too), no unlabelled total */
+	assert_line(text, "vqwatch_events_lost_total{cause=\"inflight_map_full\"} 5");
+	assert_line(text, "vqwatch_events_lost_total{cause=\"sg_list_too_long\"} 2");
+	assert_line(text, "vqwatch_events_lost_total{cause=\"device_map_full\"} 0");
+	assert_no_line_starting(text, "vqwatch_events_lost_total ");
 	assert_line(text, "# TYPE vqwatch_scrape_duration_seconds gauge");
 	assert_line(text, "vqwatch_scrape_duration_seconds 0.250000");
 	free(text);
@@ -286,9 +294,9 @@ static void test_device_series(void **state)
 		    "bit=\"5\",name=\"REPORTING\",state=\"negotiated\"} 1");
 	assert_line(text, "vqwatch_device_feature{device=\"virtio0\",device_type=\"balloon\","
 		    "bit=\"32\",name=\"VERSION_1\",state=\"negotiated\"} 1");
-	/* a bit no table names: name is empty, the number is in bit */
+	/* a bit no table names: named "bit N", as audit names it */
 	assert_line(text, "vqwatch_device_feature{device=\"virtio0\",device_type=\"balloon\","
-		    "bit=\"7\",name=\"\",state=\"negotiated\"} 1");
+		    "bit=\"7\",name=\"bit 7\",state=\"negotiated\"} 1");
 	/* offered unknown: no offered series */
 	assert_null(strstr(text, "state=\"offered\""));
 	assert_int_equal(count_lines_starting(text, "vqwatch_device_feature{"), 4);
