@@ -29,6 +29,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
 #include "clock.h"
+#include "gzip.h"
 #include "http.h"
 #include "log.h"
 #include "strbuf.h"
@@ -348,8 +349,8 @@ static void route_root(struct http_server *srv, struct evhttp_request *req)
 
 static void route_metrics(struct http_server *srv, struct evhttp_request *req)
 {
-	char err[512], *body = NULL;
-	size_t len = 0;
+	char err[512], *body = NULL, *packed = NULL;
+	size_t len = 0, packed_len = 0;
 
 	if (srv->routes.metrics(srv->routes.arg, &body, &len, err, sizeof(err))) {
 		log_kv("error", "scrape failed", "error", err, NULL);
@@ -357,7 +358,17 @@ static void route_metrics(struct http_server *srv, struct evhttp_request *req)
 		reply_text(req, 500, "Internal Server Error", err);
 		return;
 	}
-	reply(req, 200, "OK", PROM_CONTENT_TYPE, body, len);
+	/* a cache between scraper and daemon must not mix the two encodings */
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Vary", "Accept-Encoding");
+	if (gzip_accepted(evhttp_find_header(evhttp_request_get_input_headers(req),
+					     "Accept-Encoding")) &&
+	    !gzip_compress(body, len, &packed, &packed_len)) {
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Encoding", "gzip");
+		reply(req, 200, "OK", PROM_CONTENT_TYPE, packed, packed_len);
+		free(packed);
+	} else {	/* not asked for, or out of memory: the text as it is */
+		reply(req, 200, "OK", PROM_CONTENT_TYPE, body, len);
+	}
 	free(body);
 }
 

@@ -30,7 +30,7 @@ $(TEST_OUT):
 
 # Each unit test links the pure core, sanitized, with cmocka.
 $(TEST_OUT)/test_%: tests/unit/test_%.c $(CORE_SRCS) $(wildcard src/*.h include/*.h) | $(TEST_OUT)
-	$(CC) $(UNIT_CFLAGS) $< $(CORE_SRCS) -lcmocka -o $@
+	$(CC) $(UNIT_CFLAGS) $< $(CORE_SRCS) -lcmocka -lz -o $@
 
 # BPF tests link the session and the skeletons (dynamic: they run on the host).
 $(TEST_OUT)/test_%: tests/bpf/test_%.c $(SESSION_SRCS) $(CORE_SRCS) $(SKELS) | $(TEST_OUT)
