@@ -29,6 +29,7 @@
 #include "textfile.h"
 
 #define CMD "daemon"
+#define DAEMON_SOURCES 4
 
 struct daemon {
 	struct collect *c;
@@ -50,6 +51,8 @@ struct daemon {
 	bool failed;		/* a reload lost the listening socket: exit 1 */
 	char where[INET6_ADDRSTRLEN + 8];	/* as bound */
 	struct event *ev_term, *ev_int, *ev_hup, *ev_sample, *ev_textfile;
+	const char *failing[DAEMON_SOURCES];	/* sources the last scrapes could not read */
+	size_t n_failing;
 	char *pin_dir;		/* as started: a change needs a restart */
 };
 
@@ -94,9 +97,31 @@ void help_daemon(void)
 
 /* ---- the text ---- */
 
+/* A source that stops or starts being readable: one line each time, not
+ * one per scrape. */
+static void log_sources(struct daemon *d, const struct vq_report *r)
+{
+	for (size_t i = 0; i < r->n_sources; i++) {
+		const struct vq_source_status *st = &r->sources[i];
+		size_t k;
+
+		for (k = 0; k < d->n_failing && strcmp(d->failing[k], st->name); k++)
+			;
+		if (!st->ok && k == d->n_failing && d->n_failing < DAEMON_SOURCES) {
+			d->failing[d->n_failing++] = st->name;
+			log_kv("error", "source not read: serving the others", "source", st->name,
+			       "error", st->error, NULL);
+		} else if (st->ok && k < d->n_failing) {
+			d->failing[k] = d->failing[--d->n_failing];
+			log_kv("info", "source read again", "source", st->name, NULL);
+		}
+	}
+}
+
 static int render(void *arg, char **buf, size_t *len, char *err, size_t errlen)
 {
 	struct daemon *d = arg;
+	struct vq_report r = { 0 };
 	FILE *out = open_memstream(buf, len);
 	int ret;
 
@@ -105,7 +130,9 @@ static int render(void *arg, char **buf, size_t *len, char *err, size_t errlen)
 		strbuf_copy(err, errlen, "out of memory");
 		return -1;
 	}
-	ret = collect_write_prom(d->c, out, err, errlen);
+	ret = collect_write_prom(d->c, out, &r, err, errlen);
+	log_sources(d, &r);
+	report_free(&r);
 	if (fclose(out) && !ret) {
 		strbuf_copy(err, errlen, "out of memory");
 		ret = -1;
@@ -187,6 +214,7 @@ static struct collect_config collect_config(const struct daemon *d)
 {
 	return (struct collect_config){
 		.root = d->root,
+		.partial = true,
 		.session = { .mode = (enum session_mode)d->eff.mode, .verbosity = verbose,
 			     .pin_dir = d->pin_dir },
 		.devread = { .enabled = !d->eff.no_device_read },

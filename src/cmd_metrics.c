@@ -47,10 +47,12 @@ int cmd_metrics(int argc, char **argv)
 	struct collect_config cfg = {
 		.session = { .mode = SESSION_AUTO, .verbosity = verbose },
 		.window_findings = true,
+		.partial = true,
 		.devread = { .enabled = true },
 		.findings = findings_config_default(),
 	};
 	struct collect *c = NULL;
+	struct vq_report r = { 0 };
 	uint64_t duration_ms = 0;
 	size_t n_hooks;
 	int opt, mode, ret = EXIT_RUNTIME;
@@ -100,10 +102,18 @@ int cmd_metrics(int argc, char **argv)
 			collect_hooks_attached(c), n_hooks);
 	cmd_stop_on_signals();
 	collect_run(c, duration_ms, &cmd_stop, 0, NULL, NULL);
-	if (collect_write_prom(c, stdout, err, sizeof(err)))
+	if (collect_write_prom(c, stdout, &r, err, sizeof(err))) {
 		p_err(CMD, "%s", err);
-	else
+	} else {
+		/* the others were printed; what is missing is said */
+		for (size_t i = 0; i < r.n_sources; i++)
+			if (!r.sources[i].ok)
+				p_err(CMD, "%s: %s; exported without it "
+				      "(vqwatch_scrape_source_success 0)", r.sources[i].name,
+				      r.sources[i].error);
 		ret = EXIT_OK;
+	}
+	report_free(&r);
 	collect_close(c);
 	return ret;
 }

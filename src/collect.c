@@ -134,20 +134,48 @@ static void keep_wanted(const struct collect *c, struct vq_report *r)
 	r->n_devices = kept;
 }
 
+/* Note how a source went; -1 when it failed and the report may not be
+ * partial (err says why). */
+static int source(const struct collect *c, struct vq_report *r, const char *name, int ret,
+		  const char *why, char *err, size_t errlen)
+{
+	struct vq_source_status *st = &r->sources[r->n_sources++];
+
+	st->name = name;
+	st->ok = !ret;
+	strbuf_copy(st->error, sizeof(st->error), ret ? why : "");
+	if (ret && !c->cfg.partial) {
+		strbuf_copy(err, errlen, why);
+		return -1;
+	}
+	return 0;
+}
+
 /* sysfs, the device read (when asked), BPF, the filters, the findings, and
  * the window's observation of them. */
 static int read_model(struct collect *c, struct vq_report *r, bool device_read, char *err,
 		      size_t errlen)
 {
+	char why[512];
+
 	r->mode = "sysfs";
 	r->duration_s = -1;
-	if (sysfs_read(c->cfg.root, r, err, errlen))
+	if (source(c, r, "sysfs", sysfs_read(c->cfg.root, r, why, sizeof(why)), why, err, errlen))
 		return -1;
-	if (device_read && devread_fill(c->cfg.root, r, &c->cfg.devread, err, errlen))
-		return -1;
+	if (device_read) {
+		int ret = devread_fill(c->cfg.root, r, &c->cfg.devread, why, sizeof(why));
+
+		/* turned off, it notes so on each device: not a source then */
+		if (c->cfg.devread.enabled ? source(c, r, "device_read", ret, why, err, errlen) :
+		    ret) {
+			strbuf_copy(err, errlen, why);
+			return -1;
+		}
+	}
 	if (c->src) {
 		if (bpf_source_fill(c->src, r))
 			goto enomem;
+		source(c, r, "bpf", 0, "", err, errlen);
 		r->duration_s = monotonic_s() - c->start_s;
 	}
 	keep_wanted(c, r);
@@ -230,20 +258,16 @@ int collect_read(struct collect *c, struct vq_report *r, char *err, size_t errle
 	return 0;
 }
 
-int collect_write_prom(struct collect *c, FILE *out, char *err, size_t errlen)
+int collect_write_prom(struct collect *c, FILE *out, struct vq_report *r, char *err,
+		       size_t errlen)
 {
-	struct vq_report r = { 0 };
 	double start = monotonic_s();
-	int ret = -1;
 
-	if (collect_read(c, &r, err, errlen))
-		goto out;
-	if (report_write_prom(out, &r, monotonic_s() - start)) {
+	if (collect_read(c, r, err, errlen))
+		return -1;
+	if (report_write_prom(out, r, monotonic_s() - start)) {
 		strbuf_printf(err, errlen, "cannot write the metrics: %s", strerror(errno));
-		goto out;
+		return -1;
 	}
-	ret = 0;
-out:
-	report_free(&r);
-	return ret;
+	return 0;
 }

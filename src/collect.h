@@ -45,6 +45,9 @@ struct collect_config {
 	/* trace and metrics: the report's runtime findings are those of the
 	 * whole collection (window.h); the daemon's are its live gauges */
 	bool window_findings;
+	/* metrics and the daemon: a source that cannot be read is said in
+	 * the report's sources and the others are served; trace fails */
+	bool partial;
 	struct devread_options devread;
 	struct findings_config findings;
 	const struct device_filter *filter;	/* borrowed; NULL keeps all */
@@ -82,10 +85,13 @@ void collect_run(struct collect *c, uint64_t duration_ms, volatile sig_atomic_t 
 		 uint64_t tick_ms, void (*tick)(void *arg), void *arg);
 
 /* A fresh report: r zeroed by the caller, freed with report_free().  -1
- * with one line in err. */
+ * with one line in err (out of memory; a source that failed, unless
+ * partial: then r->sources says which and why). */
 int collect_read(struct collect *c, struct vq_report *r, char *err, size_t errlen);
 
-/* collect_read, then Prometheus text 0.0.4 into out.  -1 with err. */
-int collect_write_prom(struct collect *c, FILE *out, char *err, size_t errlen);
+/* collect_read into r, then Prometheus text 0.0.4 into out.  -1 with err;
+ * r is the caller's to free either way. */
+int collect_write_prom(struct collect *c, FILE *out, struct vq_report *r, char *err,
+		       size_t errlen);
 
 #endif

@@ -144,6 +144,14 @@ struct vq_report {
 		uint64_t count;
 	} losses[8];
 	size_t n_losses;
+	/* The sources read for this report and whether each could be: a
+	 * scrape serves the others when one fails (vqwatch_scrape_source_success). */
+	struct vq_source_status {
+		const char *name;	/* "sysfs", "device_read", "bpf" */
+		bool ok;
+		char error[256];	/* why not, "" when ok */
+	} sources[4];
+	size_t n_sources;
 	struct vq_device *devices;
 	size_t n_devices;
 	struct vq_finding *findings;

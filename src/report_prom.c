@@ -176,6 +176,18 @@ static void write_self(FILE *out, const struct vq_report *r, double scrape_secon
 		}
 	}
 
+	if (r->n_sources) {
+		family(out, "scrape_source_success", "gauge",
+		       "Whether a source could be read for this scrape (1) or not (0: its data is "
+		       "missing, the rest is served).");
+		for (size_t i = 0; i < r->n_sources; i++) {
+			first = true;
+			fputs(PROM_PREFIX "scrape_source_success{", out);
+			label(out, &first, "source", r->sources[i].name);
+			fprintf(out, "} %d\n", r->sources[i].ok ? 1 : 0);
+		}
+	}
+
 	if (scrape_seconds >= 0) {
 		family(out, "scrape_duration_seconds", "gauge",
 		       "Time taken to read the sources and build this scrape.");
