@@ -225,7 +225,7 @@ static int resolve_count(const char *root, struct vq_device *d)
 		return 0;	/* the offer allows one only, or fewer than one */
 	slope = c2 - c1;
 	n = 1 + (dev - c1) / slope;
-	if (d->type_id == 2 || d->type_id == 8) {	/* blk, scsi */
+	if (d->type_id == VQ_ID_BLK || d->type_id == VQ_ID_SCSI) {
 		unsigned int cpus = nr_cpu_ids(root);
 
 		if (!cpus)
