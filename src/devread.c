@@ -240,22 +240,11 @@ static int resolve_count(const char *root, struct vq_device *d)
 	d->queues = NULL;
 	d->n_queues = 0;
 	for (size_t i = 0; i < l.n_queues; i++) {
-		const struct layout_queue *lq = &l.queues[i];
-		struct vq_queue *q;
-
-		if (lq->index[RULE_LINUX] == VQ_NULL_INDEX)
-			continue;
-		q = device_add_queue(d);
-		if (!q) {
+		if (l.queues[i].index[RULE_LINUX] != VQ_NULL_INDEX &&
+		    !layout_add_queue(d, &l.queues[i])) {
 			layout_free(&l);
 			return -1;
 		}
-		q->index = lq->index[RULE_LINUX];
-		q->spec_index = lq->index[RULE_SPEC];
-		q->offered_dense_index = lq->index[RULE_OFFERED_DENSE];
-		q->source = SOURCE_DERIVED;
-		strbuf_copy(q->name, sizeof(q->name), lq->linux_name);
-		strbuf_copy(q->role, sizeof(q->role), lq->role);
 	}
 	layout_free(&l);
 	d->queue_count_assumed = false;

@@ -141,6 +141,26 @@ void layout_free(struct layout *l)
 	memset(l, 0, sizeof(*l));
 }
 
+void layout_queue_to_model(const struct layout_queue *lq, struct vq_queue *q)
+{
+	q->index = lq->index[RULE_LINUX];
+	q->spec_index = lq->index[RULE_SPEC];
+	q->offered_dense_index = lq->index[RULE_OFFERED_DENSE];
+	strbuf_copy(q->name, sizeof(q->name), lq->linux_name);
+	strbuf_copy(q->role, sizeof(q->role), lq->role);
+}
+
+struct vq_queue *layout_add_queue(struct vq_device *d, const struct layout_queue *lq)
+{
+	struct vq_queue *q = device_add_queue(d);
+
+	if (q) {
+		layout_queue_to_model(lq, q);
+		q->source = SOURCE_DERIVED;
+	}
+	return q;
+}
+
 int layout_to_device(const struct layout_input *in, const struct layout *l, struct vq_device *d)
 {
 	strbuf_copy(d->name, sizeof(d->name), in->type->name);
@@ -150,19 +170,9 @@ int layout_to_device(const struct layout_input *in, const struct layout *l, stru
 	d->negotiated = in->negotiated;
 	d->offered_known = in->offered_known;
 	d->negotiated_known = true;
-	for (size_t i = 0; i < l->n_queues; i++) {
-		const struct layout_queue *lq = &l->queues[i];
-		struct vq_queue *q = device_add_queue(d);
-
-		if (!q)
+	for (size_t i = 0; i < l->n_queues; i++)
+		if (!layout_add_queue(d, &l->queues[i]))
 			return -1;
-		q->index = lq->index[RULE_LINUX];
-		q->spec_index = lq->index[RULE_SPEC];
-		q->offered_dense_index = lq->index[RULE_OFFERED_DENSE];
-		q->source = SOURCE_DERIVED;
-		strbuf_copy(q->name, sizeof(q->name), lq->linux_name);
-		strbuf_copy(q->role, sizeof(q->role), lq->role);
-	}
 	return 0;
 }
 

@@ -43,6 +43,12 @@ struct layout {
 /* Returns 0, or -1 on ENOMEM.  A type without a queue table gives none. */
 int layout_compute(const struct layout_input *in, struct layout *out);
 void layout_free(struct layout *l);
+/* A model queue says what the layout says of its queue: the Linux index,
+ * spec and offered-dense indexes, driver name and role; nothing else. */
+void layout_queue_to_model(const struct layout_queue *lq, struct vq_queue *q);
+/* Add lq to d as a queue derived from the features (SOURCE_DERIVED);
+ * NULL on ENOMEM. */
+struct vq_queue *layout_add_queue(struct vq_device *d, const struct layout_queue *lq);
 /*
  * The layout as a model device (what `vqwatch layout` reports): every role,
  * indexed by the Linux rule (null where the driver has no such queue), with

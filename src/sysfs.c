@@ -387,13 +387,9 @@ static int add_queues(struct source *s, struct vq_device *d, unsigned int dev,
 
 		if (lq->index[RULE_LINUX] == VQ_NULL_INDEX)
 			continue;
-		q = device_add_queue(d);
+		q = layout_add_queue(d, lq);
 		if (!q)
 			goto enomem;
-		q->index = lq->index[RULE_LINUX];
-		q->spec_index = lq->index[RULE_SPEC];
-		strbuf_copy(q->name, sizeof(q->name), lq->linux_name);
-		strbuf_copy(q->role, sizeof(q->role), lq->role);
 		v = take_vector(&vs, lq->linux_name);
 		q->source = v ? SOURCE_VECTOR : SOURCE_DERIVED;
 		q->irq = v ? v->irq : VQ_NULL_INDEX;
