@@ -116,51 +116,18 @@ static int save(const char *save_root, const char *parent, enum pci_read_status 
 	return 0;
 }
 
-/* The layout's queue for q: by role (drivers reuse names across ports:
- * virtio_console's are all "input"/"output"), else by the driver's name. */
-static const struct layout_queue *find_queue(const struct layout *l, const struct vq_queue *q)
-{
-	if (!q->role[0])
-		return layout_find_name(l, q->name);
-	for (size_t i = 0; i < l->n_queues; i++)
-		if (l->queues[i].index[RULE_LINUX] != VQ_NULL_INDEX &&
-		    !strcmp(l->queues[i].role, q->role))
-			return &l->queues[i];
-	return NULL;
-}
-
 /* Offered-dense indexes with the offer known, for the multi-queue count
- * that accounts for every queue the driver has. */
+ * that accounts for every queue the driver has (matched by index and name;
+ * the queues came from a Linux layout, so their roles and spec indexes
+ * stay as they were). */
 static int apply_offer(struct vq_device *d)
 {
 	struct layout_input in = {
 		.type = d->type, .offered = d->offered, .negotiated = d->negotiated,
 		.offered_known = true,
 	};
-	size_t max_n = d->n_queues > 1 ? d->n_queues : 1;
-	struct layout l = { 0 };
 
-	for (size_t n = 1; n <= max_n; n++) {
-		bool all = true;
-
-		in.queues = (unsigned int)n;
-		layout_free(&l);
-		if (layout_compute(&in, &l))
-			return -1;
-		for (size_t i = 0; i < d->n_queues && all; i++)
-			all = d->queues[i].index == VQ_NULL_INDEX ||
-			      find_queue(&l, &d->queues[i]);
-		if (all)
-			break;
-	}
-	for (size_t i = 0; i < d->n_queues; i++) {
-		const struct layout_queue *lq = find_queue(&l, &d->queues[i]);
-
-		if (lq && d->queues[i].index != VQ_NULL_INDEX)
-			d->queues[i].offered_dense_index = lq->index[RULE_OFFERED_DENSE];
-	}
-	layout_free(&l);
-	return 0;
+	return layout_fit_device(&in, d) < 0 ? -1 : 0;
 }
 
 /* Possible CPUs ("0-1,4"): Linux's nr_cpu_ids is the highest + 1. */
