@@ -556,53 +556,21 @@ static void fill_balloon(struct vq_device *d)
 	}
 }
 
-/* Role, spec and offered-dense indexes by the driver's queue names, with
- * the multi-queue count that accounts for every name. */
+/* Role, spec and offered-dense indexes by the driver's queue indexes and
+ * names (console ports all name their queues input/output), with the
+ * multi-queue count that accounts for every one. */
 static int apply_layout(struct vq_device *d)
 {
 	struct layout_input in = {
 		.type = d->type, .offered = d->offered, .negotiated = d->negotiated,
 		.offered_known = d->offered_known,
 	};
-	struct layout l = { 0 };
 
 	if (!d->type || !d->type->groups)
 		return 0;
-	for (unsigned int n = 1; n <= (d->n_queues > 1 ? d->n_queues : 1); n++) {
-		bool all = true;
-
-		in.queues = n;
-		layout_free(&l);
-		if (layout_compute(&in, &l))
-			return -1;
-		for (size_t i = 0; i < d->n_queues && all; i++) {
-			bool found = false;
-
-			for (size_t k = 0; k < l.n_queues && !found; k++)
-				found = l.queues[k].index[RULE_LINUX] == d->queues[i].index &&
-					!strcmp(l.queues[k].linux_name, d->queues[i].name);
-			all = found;
-		}
-		if (all)
-			break;
-	}
-	for (size_t i = 0; i < d->n_queues; i++) {
-		struct vq_queue *q = &d->queues[i];
-		const struct layout_queue *lq = NULL;
-
-		/* by index: console ports all name their queues input/output */
-		for (size_t k = 0; k < l.n_queues && !lq; k++)
-			if (l.queues[k].index[RULE_LINUX] == q->index &&
-			    !strcmp(l.queues[k].linux_name, q->name))
-				lq = &l.queues[k];
-		if (!lq)
-			continue;
-		strbuf_copy(q->role, sizeof(q->role), lq->role);
-		q->spec_index = lq->index[RULE_SPEC];
-		q->offered_dense_index = lq->index[RULE_OFFERED_DENSE];
-	}
+	if (layout_fit_device(&in, d) < 0)
+		return -1;
 	d->queue_count_assumed = false;
-	layout_free(&l);
 	return 0;
 }
 

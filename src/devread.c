@@ -116,51 +116,18 @@ static int save(const char *save_root, const char *parent, enum pci_read_status 
 	return 0;
 }
 
-/* The layout's queue for q: by role (drivers reuse names across ports:
- * virtio_console's are all "input"/"output"), else by the driver's name. */
-static const struct layout_queue *find_queue(const struct layout *l, const struct vq_queue *q)
-{
-	if (!q->role[0])
-		return layout_find_name(l, q->name);
-	for (size_t i = 0; i < l->n_queues; i++)
-		if (l->queues[i].index[RULE_LINUX] != VQ_NULL_INDEX &&
-		    !strcmp(l->queues[i].role, q->role))
-			return &l->queues[i];
-	return NULL;
-}
-
 /* Offered-dense indexes with the offer known, for the multi-queue count
- * that accounts for every queue the driver has. */
+ * that accounts for every queue the driver has (matched by index and name;
+ * the queues came from a Linux layout, so their roles and spec indexes
+ * stay as they were). */
 static int apply_offer(struct vq_device *d)
 {
 	struct layout_input in = {
 		.type = d->type, .offered = d->offered, .negotiated = d->negotiated,
 		.offered_known = true,
 	};
-	size_t max_n = d->n_queues > 1 ? d->n_queues : 1;
-	struct layout l = { 0 };
 
-	for (size_t n = 1; n <= max_n; n++) {
-		bool all = true;
-
-		in.queues = (unsigned int)n;
-		layout_free(&l);
-		if (layout_compute(&in, &l))
-			return -1;
-		for (size_t i = 0; i < d->n_queues && all; i++)
-			all = d->queues[i].index == VQ_NULL_INDEX ||
-			      find_queue(&l, &d->queues[i]);
-		if (all)
-			break;
-	}
-	for (size_t i = 0; i < d->n_queues; i++) {
-		const struct layout_queue *lq = find_queue(&l, &d->queues[i]);
-
-		if (lq && d->queues[i].index != VQ_NULL_INDEX)
-			d->queues[i].offered_dense_index = lq->index[RULE_OFFERED_DENSE];
-	}
-	layout_free(&l);
-	return 0;
+	return layout_fit_device(&in, d) < 0 ? -1 : 0;
 }
 
 /* Possible CPUs ("0-1,4"): Linux's nr_cpu_ids is the highest + 1. */
@@ -225,7 +192,7 @@ static int resolve_count(const char *root, struct vq_device *d)
 		return 0;	/* the offer allows one only, or fewer than one */
 	slope = c2 - c1;
 	n = 1 + (dev - c1) / slope;
-	if (d->type_id == 2 || d->type_id == 8) {	/* blk, scsi */
+	if (d->type_id == VQ_ID_BLK || d->type_id == VQ_ID_SCSI) {
 		unsigned int cpus = nr_cpu_ids(root);
 
 		if (!cpus)
@@ -240,22 +207,11 @@ static int resolve_count(const char *root, struct vq_device *d)
 	d->queues = NULL;
 	d->n_queues = 0;
 	for (size_t i = 0; i < l.n_queues; i++) {
-		const struct layout_queue *lq = &l.queues[i];
-		struct vq_queue *q;
-
-		if (lq->index[RULE_LINUX] == VQ_NULL_INDEX)
-			continue;
-		q = device_add_queue(d);
-		if (!q) {
+		if (l.queues[i].index[RULE_LINUX] != VQ_NULL_INDEX &&
+		    !layout_add_queue(d, &l.queues[i])) {
 			layout_free(&l);
 			return -1;
 		}
-		q->index = lq->index[RULE_LINUX];
-		q->spec_index = lq->index[RULE_SPEC];
-		q->offered_dense_index = lq->index[RULE_OFFERED_DENSE];
-		q->source = SOURCE_DERIVED;
-		strbuf_copy(q->name, sizeof(q->name), lq->linux_name);
-		strbuf_copy(q->role, sizeof(q->role), lq->role);
 	}
 	layout_free(&l);
 	d->queue_count_assumed = false;

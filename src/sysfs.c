@@ -282,46 +282,6 @@ static struct vector *take_vector(struct vectors *vs, const char *name)
 	return NULL;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Does layout l hold a queue for every vector of the device (as many
- * queues of a name as vectors of that name)?  -1 on ENOMEM. */
-static int layout_covers_vectors(const struct vectors *vs, const struct layout *l)
-{
-	const char **names = malloc((l->n_queues + 1) * sizeof(*names));
-	size_t n = 0, i = 0;
-	int covered = 1;
-
-	if (!names)
-		return -1;
-	for (size_t k = 0; k < l->n_queues; k++)
-		if (l->queues[k].index[RULE_LINUX] != VQ_NULL_INDEX)
-			names[n++] = l->queues[k].linux_name;
-	qsort(names, n, sizeof(*names), name_cmp);
-	while (covered && i < vs->n) {	/* a run of vectors of one name */
-		size_t run = 1, have = 0;
-		const char *const key = vs->v[i].name;
-		const char **hit;
-
-		while (i + run < vs->n && !strcmp(vs->v[i + run].name, key))
-			run++;
-		hit = bsearch(&key, names, n, sizeof(*names), name_cmp);
-		if (hit) {
-			while (hit > names && !strcmp(hit[-1], key))
-				hit--;
-			while (hit + have < names + n && !strcmp(hit[have], key))
-				have++;
-		}
-		covered = have >= run;
-		i += run;
-	}
-	free(names);
-	return covered;
-}
-
 static bool type_has_counted_groups(const struct vq_device_type *t)
 {
 	for (size_t i = 0; t->groups && i < t->n_groups; i++)
@@ -333,33 +293,22 @@ static bool type_has_counted_groups(const struct vq_device_type *t)
 /*
  * The Linux layout for this device.  The multi-queue count N (net pairs,
  * blk queues, console ports) is not in sysfs: take the smallest N whose
- * layout holds every vector name; without vectors assume 1 and say so.
+ * layout holds every vector name (layout_fit; the largest tried if none
+ * does); without vectors assume 1 and say so.
  */
-static int device_layout(struct vq_device *d, struct vectors *vs, struct layout *l)
+static int device_layout(struct vq_device *d, const struct vectors *vs, struct layout *l)
 {
-	struct layout_input in = { .type = d->type, .negotiated = d->negotiated, .queues = 1 };
-	unsigned int lo = 1, hi = vs->n > 1 ? (unsigned int)vs->n : 1;
+	struct layout_input in = { .type = d->type, .negotiated = d->negotiated };
+	struct layout_shown *shown = malloc((vs->n + 1) * sizeof(*shown));
+	int ret;
 
-	/* A larger N only adds queues, so "covers every vector" is monotonic
-	 * in N: bisect for the smallest N that does (the largest if none). */
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-		int covered;
-
-		in.queues = mid;
-		if (layout_compute(&in, l))
-			return -1;
-		covered = layout_covers_vectors(vs, l);
-		layout_free(l);
-		if (covered < 0)
-			return -1;
-		if (covered)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	in.queues = lo;
-	if (layout_compute(&in, l))
+	if (!shown)
+		return -1;
+	for (size_t i = 0; i < vs->n; i++)
+		shown[i] = (struct layout_shown){ .index = VQ_NULL_INDEX, .name = vs->v[i].name };
+	ret = layout_fit(&in, shown, vs->n, l);
+	free(shown);
+	if (ret < 0)
 		return -1;
 	d->queue_count_assumed = vs->n == 0 && type_has_counted_groups(d->type);
 	return 0;
@@ -387,13 +336,9 @@ static int add_queues(struct source *s, struct vq_device *d, unsigned int dev,
 
 		if (lq->index[RULE_LINUX] == VQ_NULL_INDEX)
 			continue;
-		q = device_add_queue(d);
+		q = layout_add_queue(d, lq);
 		if (!q)
 			goto enomem;
-		q->index = lq->index[RULE_LINUX];
-		q->spec_index = lq->index[RULE_SPEC];
-		strbuf_copy(q->name, sizeof(q->name), lq->linux_name);
-		strbuf_copy(q->role, sizeof(q->role), lq->role);
 		v = take_vector(&vs, lq->linux_name);
 		q->source = v ? SOURCE_VECTOR : SOURCE_DERIVED;
 		q->irq = v ? v->irq : VQ_NULL_INDEX;

@@ -15,8 +15,11 @@
 /* Virtio features grew to 128 bits in Linux 6.17+ (features_array[2]). */
 #define VQ_FEATURE_BITS 128
 
-/* Device IDs that code (not only tables) needs to name. */
-#define VQ_ID_BALLOON 5
+/* Device IDs (spec 5, "Device Types") that code, not only the type table,
+ * needs to name; the table uses these names for them too. */
+#define VQ_ID_BLK	2
+#define VQ_ID_BALLOON	5
+#define VQ_ID_SCSI	8
 
 struct vq_features {
 	uint64_t word[2];

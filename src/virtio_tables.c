@@ -109,11 +109,11 @@ struct feature_alias {
 
 static const struct feature_alias device_aliases[] = {
 	/* spec 5.5.3 PAGE_REPORTING; crosvm spelling */
-	{ 5, { BALLOON_F_REPORTING, "PAGE_REPORTING" } },
+	{ VQ_ID_BALLOON, { BALLOON_F_REPORTING, "PAGE_REPORTING" } },
 	/* Firecracker spelling */
-	{ 5, { BALLOON_F_REPORTING, "FREE_PAGE_REPORTING" } },
+	{ VQ_ID_BALLOON, { BALLOON_F_REPORTING, "FREE_PAGE_REPORTING" } },
 	/* spec 5.2.3.1: legacy name of FLUSH */
-	{ 2, { 9, "WCE" } },
+	{ VQ_ID_BLK, { 9, "WCE" } },
 };
 
 /* ---- Feature bits per device (spec 5.x.3 unless noted) ---- */
@@ -628,7 +628,7 @@ static const struct vq_device_type types[] = {
 	  /* spec 5.1.4: max_virtqueue_pairs 1 to 0x8000
 	   * (VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX) */
 	  .queues_max = 0x8000 },
-	{ .id = 2, .name = "blk", .title = "Block",
+	{ .id = VQ_ID_BLK, .name = "blk", .title = "Block",
 	  .feature_prefix = "VIRTIO_BLK_F_", .spec_section = "5.2",
 	  FEATURES(blk_features), GROUPS(blk_groups),
 	  .queues_meaning = "request queues (num_queues)",
@@ -642,14 +642,14 @@ static const struct vq_device_type types[] = {
 	{ .id = 4, .name = "rng", .title = "Entropy",
 	  .feature_prefix = "", .spec_section = "5.4",
 	  GROUPS(rng_groups) },
-	{ .id = 5, .name = "balloon", .title = "Traditional Memory Balloon",
+	{ .id = VQ_ID_BALLOON, .name = "balloon", .title = "Traditional Memory Balloon",
 	  .feature_prefix = "VIRTIO_BALLOON_F_", .spec_section = "5.5",
 	  FEATURES(balloon_features), GROUPS(balloon_groups) },
 	RESERVED(6, "iomem", "ioMemory"),
 	{ .id = 7, .name = "rpmsg", .title = "rpmsg",
 	  .feature_prefix = "VIRTIO_RPMSG_F_",
 	  FEATURES(rpmsg_features), GROUPS(rpmsg_groups) },
-	{ .id = 8, .name = "scsi", .title = "SCSI Host",
+	{ .id = VQ_ID_SCSI, .name = "scsi", .title = "SCSI Host",
 	  .feature_prefix = "VIRTIO_SCSI_F_", .spec_section = "5.6",
 	  FEATURES(scsi_features), GROUPS(scsi_groups),
 	  .queues_meaning = "request queues (num_queues)",

@@ -3,7 +3,10 @@
  * Unit tests for the queue numbering rules (src/layout.c) and the findings
  * they lead to, checked against ../shared/reference/virtio-queue-layouts.md:
  * section 5 (the balloon decision table, copied below as data) and
- * sections 2, 3 and 7 (net, blk, console, types without a spec section).
+ * sections 2, 3 and 7 (net, blk, console, types without a spec section);
+ * then layout_fit, the multi-queue count that explains the queues a device
+ * shows (by index, as BPF does, or by name only, as vectors do), and the
+ * layout-to-model copy.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "findings.h"
 #include "layout.h"
@@ -613,6 +617,515 @@ static void test_find_name(void **state)
 	layout_free(&l);
 }
 
+/* ---- layout_fit: the multi-queue count that explains the shown queues ---- */
+
+enum { FS_NOTIFICATION = 0 };
+
+#define ALL_BITS ((struct vq_features){ { UINT64_MAX, UINT64_MAX } })
+
+static struct layout_input input(const char *type_name, struct vq_features negotiated)
+{
+	return (struct layout_input){
+		.type = type(type_name), .offered = negotiated, .negotiated = negotiated,
+		.offered_known = true,
+	};
+}
+
+/* What the kernel would show of layout l: every Linux queue, by index
+ * (BPF), or by name only (vectors; except the names in `silent`, queues
+ * without a callback and so without a vector). */
+struct shown_list {
+	struct layout_shown q[4096];
+	char names[4096][48];
+	size_t n;
+};
+
+static void add_shown(struct shown_list *s, int index, const char *name)
+{
+	assert_true(s->n < ARRAY_SIZE(s->q));
+	snprintf(s->names[s->n], sizeof(s->names[s->n]), "%s", name);
+	s->q[s->n] = (struct layout_shown){ index, s->names[s->n] };
+	s->n++;
+}
+
+static void show_layout(struct shown_list *s, const struct layout *l, bool by_index,
+			const char *silent)
+{
+	s->n = 0;
+	for (unsigned int i = 0; i < l->count[RULE_LINUX]; i++) {
+		const struct layout_queue *q = layout_at(l, (int)i, NULL);
+
+		assert_non_null(q);
+		if (by_index)
+			add_shown(s, (int)i, q->linux_name);
+		else if (!silent || strcmp(silent, q->linux_name))
+			add_shown(s, VQ_NULL_INDEX, q->linux_name);
+	}
+}
+
+/* The layout for N (a layout_compute the test trusts: test_layout.c). */
+static void compute_n(const struct layout_input *in, unsigned int n, struct layout *l)
+{
+	struct layout_input at = *in;
+
+	at.queues = n;
+	assert_int_equal(layout_compute(&at, l), 0);
+}
+
+/* The device shows all its queues for N, by index and by name: both
+ * explain N, with the very layout layout_compute gives for it. */
+static void expect_fit_of(const struct layout_input *in, unsigned int n, const char *silent,
+			  unsigned int expect_n)
+{
+	static struct shown_list s;
+	struct layout want, got;
+
+	compute_n(in, n, &want);
+	for (int by_index = 0; by_index < 2; by_index++) {
+		show_layout(&s, &want, by_index, silent);
+		assert_int_equal(layout_fit(in, s.q, s.n, &got), 0);
+		assert_int_equal(got.mq_count, expect_n);
+		assert_int_equal(got.n_queues, want.n_queues);
+		for (int r = 0; r < RULE_COUNT; r++)
+			assert_int_equal(got.count[r], want.count[r]);
+		for (size_t i = 0; i < s.n; i++)
+			if (s.q[i].index != VQ_NULL_INDEX)
+				assert_non_null(layout_at(&got, s.q[i].index, s.q[i].name));
+		layout_free(&got);
+	}
+	layout_free(&want);
+}
+
+/* net: input.i/output.i at 2i/2i+1, control at 2N; its vector-less
+ * control queue shows to BPF only. */
+static void test_fit_net_pairs(void **state)
+{
+	struct layout_input mq = input("net", BITS(NET_MQ, NET_CTRL_VQ));
+	struct layout_input no_ctrl = input("net", BITS(NET_MQ));
+	struct layout l;
+
+	(void)state;
+	for (unsigned int n = 1; n <= 9; n++)
+		expect_fit_of(&mq, n, "control", n);
+	/* MQ without CTRL_VQ: Linux uses one pair whatever N */
+	expect_fit_of(&no_ctrl, 4, NULL, 1);
+	/* Why placement is not bisected: control moves with N, so the
+	 * queues for 4 pairs are placed at N = 4 and at no larger N. */
+	compute_n(&mq, 4, &l);
+	assert_non_null(layout_at(&l, 8, "control"));
+	layout_free(&l);
+	compute_n(&mq, 5, &l);
+	assert_null(layout_at(&l, 8, "control"));
+	assert_non_null(layout_at(&l, 8, "input.4"));
+	layout_free(&l);
+}
+
+/* blk: req.0..req.N-1, N > 1 only with MQ. */
+static void test_fit_blk_queues(void **state)
+{
+	struct layout_input mq = input("blk", BITS(BLK_MQ));
+	struct layout_input single = input("blk", NO_BITS);
+	struct layout_shown req1[] = { { VQ_NULL_INDEX, "req.0" }, { VQ_NULL_INDEX, "req.1" } };
+	struct layout l;
+
+	(void)state;
+	for (unsigned int n = 1; n <= 16; n++)
+		expect_fit_of(&mq, n, NULL, n);
+	expect_fit_of(&single, 8, NULL, 1);
+	/* a second request queue without MQ: no N gives Linux one */
+	assert_int_equal(layout_fit(&single, req1, 2, &l), LAYOUT_FIT_NONE);
+	assert_int_equal(l.mq_count, 2);
+	assert_int_equal(l.count[RULE_LINUX], 1);
+	layout_free(&l);
+}
+
+/* console: every port's queues are "input"/"output", so by name only the
+ * count of names tells N; by index each port has its place. */
+static void test_fit_console_multiport(void **state)
+{
+	struct layout_input mp = input("console", BITS(CONSOLE_MULTIPORT));
+	struct layout_input single = input("console", NO_BITS);
+	struct layout_shown three_ports[] = {
+		{ 0, "input" }, { 1, "output" }, { 2, "control-i" }, { 3, "control-o" },
+		{ 4, "input" }, { 5, "output" }, { 6, "input" }, { 7, "output" },
+	};
+	struct layout_shown port_misplaced[] = { { 0, "input" }, { 1, "input" } };
+	struct layout l;
+
+	(void)state;
+	for (unsigned int n = 1; n <= 9; n++)
+		expect_fit_of(&mp, n, "control-o", n);
+	expect_fit_of(&single, 4, NULL, 1);
+	assert_int_equal(layout_fit(&mp, three_ports, ARRAY_SIZE(three_ports), &l), 0);
+	assert_int_equal(l.mq_count, 3);
+	assert_string_equal(layout_at(&l, 6, "input")->role, "receiveq2");
+	layout_free(&l);
+	assert_int_equal(layout_fit(&mp, port_misplaced, 2, &l), LAYOUT_FIT_NONE);
+	layout_free(&l);
+}
+
+/* The others that repeat a group: scsi (request after two fixed queues,
+ * one unnumbered name), crypto (controlq after the data queues, moving
+ * with N like net's control), fs (with and without its reserved
+ * notification queue). */
+static void test_fit_other_types(void **state)
+{
+	struct layout_input scsi = input("scsi", NO_BITS);
+	struct layout_input crypto = input("crypto", NO_BITS);
+	struct layout_input fs = input("fs", NO_BITS);
+	struct layout_input fs_notify = input("fs", BITS(FS_NOTIFICATION));
+
+	(void)state;
+	for (unsigned int n = 1; n <= 9; n++) {
+		expect_fit_of(&scsi, n, NULL, n);
+		expect_fit_of(&crypto, n, "controlq", n);
+		expect_fit_of(&fs, n, NULL, n);
+		expect_fit_of(&fs_notify, n, NULL, n);
+	}
+}
+
+/* A shown queue that no N explains: a clear LAYOUT_FIT_NONE, with the
+ * layout for the largest N tried (max(1, shown)), which callers use. */
+static void test_fit_unexplained(void **state)
+{
+	struct layout_input net = input("net", BITS(NET_MQ, NET_CTRL_VQ));
+	struct layout_shown stray[] = {
+		{ VQ_NULL_INDEX, "input.0" }, { VQ_NULL_INDEX, "output.0" },
+		{ VQ_NULL_INDEX, "od\"d\\name" },
+	};
+	struct layout_shown wrong_index[] = { { 0, "input.0" }, { 1, "output.0" }, { 3, "control" } };
+	struct layout_shown wrong_name[] = { { 0, "output.0" } };
+	struct layout_shown none_at_all[] = { { VQ_NULL_INDEX, "bogus" } };
+	struct layout l;
+
+	(void)state;
+	assert_int_equal(layout_fit(&net, stray, ARRAY_SIZE(stray), &l), LAYOUT_FIT_NONE);
+	assert_int_equal(l.mq_count, 3);
+	assert_int_equal(l.count[RULE_LINUX], 7);
+	layout_free(&l);
+	/* control is at 2N, never at an odd index */
+	assert_int_equal(layout_fit(&net, wrong_index, ARRAY_SIZE(wrong_index), &l),
+			 LAYOUT_FIT_NONE);
+	assert_int_equal(l.mq_count, 3);
+	layout_free(&l);
+	assert_int_equal(layout_fit(&net, wrong_name, 1, &l), LAYOUT_FIT_NONE);
+	assert_int_equal(l.mq_count, 1);
+	layout_free(&l);
+	/* N = 1 types too */
+	assert_int_equal(layout_fit(&(struct layout_input){ .type = type("rng") },
+				    none_at_all, 1, &l), LAYOUT_FIT_NONE);
+	assert_int_equal(l.mq_count, 1);
+	assert_int_equal(l.count[RULE_LINUX], 1);
+	layout_free(&l);
+}
+
+/* Devices whose layout does not depend on N: N = 1, whatever shows. */
+static void test_fit_single_queue_devices(void **state)
+{
+	struct layout_input balloon = input("balloon", BITS(BALLOON_STATS_VQ, BALLOON_REPORTING));
+	struct layout_input rng = input("rng", NO_BITS);
+	struct layout_input iomem = input("iomem", NO_BITS);
+	struct layout_shown reporting[] = { { 3, "reporting_vq" } };
+	struct layout_shown input0[] = { { VQ_NULL_INDEX, "input" } };
+	struct layout l;
+
+	(void)state;
+	expect_fit_of(&balloon, 1, NULL, 1);
+	expect_fit_of(&rng, 1, NULL, 1);
+	assert_int_equal(layout_fit(&balloon, reporting, 1, &l), 0);
+	assert_int_equal(l.mq_count, 1);
+	assert_string_equal(layout_at(&l, 3, "reporting_vq")->role, "reporting_vq");
+	assert_int_equal(layout_at(&l, 3, NULL)->index[RULE_SPEC], 4);
+	layout_free(&l);
+	/* nothing shown: N = 1 explains it */
+	assert_int_equal(layout_fit(&rng, NULL, 0, &l), 0);
+	assert_int_equal(l.mq_count, 1);
+	assert_int_equal(l.n_queues, 1);
+	layout_free(&l);
+	/* no queue table: nothing to place a queue in */
+	assert_int_equal(layout_fit(&iomem, NULL, 0, &l), 0);
+	assert_int_equal(l.n_queues, 0);
+	assert_null(layout_at(&l, 0, NULL));
+	layout_free(&l);
+	assert_int_equal(layout_fit(&iomem, input0, 1, &l), LAYOUT_FIT_NONE);
+	layout_free(&l);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A thousand queues: net with 500 pairs, blk with 1000 request queues,
+ * shown by index and by name, found quickly (the layouts tried grow with
+ * log N, not N). */
+static void test_fit_thousand_queues(void **state)
+{
+	struct layout_input net = input("net", BITS(NET_MQ, NET_CTRL_VQ));
+	struct layout_input blk = input("blk", BITS(BLK_MQ));
+	static struct shown_list s;
+	struct layout want, got;
+	double start = now_s(), took;
+
+	(void)state;
+	compute_n(&net, 500, &want);
+	assert_int_equal(want.count[RULE_LINUX], 1001);
+	show_layout(&s, &want, true, NULL);
+	assert_int_equal(layout_fit(&net, s.q, s.n, &got), 0);
+	assert_int_equal(got.mq_count, 500);
+	layout_free(&got);
+	show_layout(&s, &want, false, "control");
+	assert_int_equal(layout_fit(&net, s.q, s.n, &got), 0);
+	assert_int_equal(got.mq_count, 500);
+	layout_free(&got);
+	/* one stray vector among them: no N, and no N by N scan of 1000 */
+	add_shown(&s, VQ_NULL_INDEX, "stray");
+	assert_int_equal(layout_fit(&net, s.q, s.n, &got), LAYOUT_FIT_NONE);
+	assert_int_equal(got.mq_count, 1001);
+	layout_free(&got);
+	/* one misplaced queue among them, by index */
+	show_layout(&s, &want, true, NULL);
+	s.q[999].index = 1000;	/* output.499 where control is */
+	s.q[1000].index = 999;
+	assert_int_equal(layout_fit(&net, s.q, s.n, &got), LAYOUT_FIT_NONE);
+	layout_free(&got);
+	layout_free(&want);
+
+	compute_n(&blk, 1000, &want);
+	show_layout(&s, &want, true, NULL);
+	assert_int_equal(layout_fit(&blk, s.q, s.n, &got), 0);
+	assert_int_equal(got.mq_count, 1000);
+	layout_free(&got);
+	layout_free(&want);
+	took = now_s() - start;
+	print_message("thousand-queue fits took %.3f s\n", took);
+	assert_true(took < 2.0);
+}
+
+/*
+ * The search against the definition, N by N: for every repeating type,
+ * N up to 8, the full lists and parts of them (some shown by name only,
+ * some moved or renamed), layout_fit agrees with trying every N from 1 to
+ * max(1, shown) in turn.
+ */
+static bool places_all(const struct layout *l, const struct layout_shown *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t want = 0, have = 0;
+
+		if (s[i].index != VQ_NULL_INDEX) {
+			bool found = false;
+
+			for (size_t k = 0; k < l->n_queues && !found; k++)
+				found = l->queues[k].index[RULE_LINUX] == s[i].index &&
+					!strcmp(l->queues[k].linux_name, s[i].name);
+			if (!found)
+				return false;
+			continue;
+		}
+		for (size_t j = 0; j < n; j++)
+			want += s[j].index == VQ_NULL_INDEX && !strcmp(s[j].name, s[i].name);
+		for (size_t k = 0; k < l->n_queues; k++)
+			have += l->queues[k].index[RULE_LINUX] != VQ_NULL_INDEX &&
+				!strcmp(l->queues[k].linux_name, s[i].name);
+		if (have < want)
+			return false;
+	}
+	return true;
+}
+
+static unsigned int rand_state = 12345;
+
+static unsigned int next_rand(void)
+{
+	rand_state = rand_state * 1103515245u + 12345u;
+	return (rand_state >> 16) & 0x7fff;
+}
+
+static void test_fit_matches_definition(void **state)
+{
+	struct {
+		const char *type;
+		struct vq_features f;
+	} cases[] = {
+		{ "net", BITS(NET_MQ, NET_CTRL_VQ) }, { "net", BITS(NET_MQ) },
+		{ "blk", BITS(BLK_MQ) }, { "blk", NO_BITS },
+		{ "console", BITS(CONSOLE_MULTIPORT) }, { "scsi", NO_BITS },
+		{ "crypto", NO_BITS }, { "fs", NO_BITS }, { "fs", BITS(FS_NOTIFICATION) },
+	};
+	static struct shown_list s;
+	size_t tried = 0, none = 0;
+
+	(void)state;
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		struct layout_input in = input(cases[c].type, cases[c].f);
+
+		for (unsigned int n = 1; n <= 8; n++) {
+			struct layout truth;
+
+			compute_n(&in, n, &truth);
+			for (int round = 0; round < 40; round++) {
+				unsigned int expect = 0, most;
+				struct layout got, l;
+				int rc;
+
+				s.n = 0;
+				for (unsigned int i = 0; i < truth.count[RULE_LINUX]; i++) {
+					const struct layout_queue *q = layout_at(&truth, (int)i, NULL);
+					unsigned int r = next_rand() % 8;
+
+					if (round && r == 0)
+						continue;	/* not shown */
+					if (round && r == 1)
+						add_shown(&s, VQ_NULL_INDEX, q->linux_name);
+					else if (round > 20 && r == 2)
+						add_shown(&s, (int)i + 1 + (int)(next_rand() % 3),
+							  q->linux_name);	/* moved */
+					else if (round > 30 && r == 3)
+						add_shown(&s, (int)i, "renamed");
+					else
+						add_shown(&s, (int)i, q->linux_name);
+				}
+				most = s.n > 1 ? (unsigned int)s.n : 1;
+				for (unsigned int k = 1; k <= most && !expect; k++) {
+					compute_n(&in, k, &l);
+					if (places_all(&l, s.q, s.n))
+						expect = k;
+					layout_free(&l);
+				}
+				rc = layout_fit(&in, s.q, s.n, &got);
+				assert_int_equal(rc, expect ? 0 : LAYOUT_FIT_NONE);
+				assert_int_equal(got.mq_count, expect ? expect : most);
+				none += !expect;
+				tried++;
+				layout_free(&got);
+			}
+			layout_free(&truth);
+		}
+	}
+	print_message("%zu shown lists, %zu of them explained by no N\n", tried, none);
+	assert_true(none > 0 && none < tried);
+}
+
+/*
+ * What bounds the search: wherever N changes a table's Linux layout, the
+ * layout for N has at least N queues, so a complete list of n queues is
+ * explained by some N <= n if by any.
+ */
+static void test_fit_bound_holds_for_every_table(void **state)
+{
+	const struct vq_features sets[] = { NO_BITS, ALL_BITS };
+
+	(void)state;
+	for (size_t t = 0; virtio_type_at(t); t++) {
+		for (size_t f = 0; f < ARRAY_SIZE(sets); f++) {
+			struct layout_input in = { .type = virtio_type_at(t), .negotiated = sets[f] };
+			struct layout one, l;
+
+			compute_n(&in, 1, &one);
+			for (unsigned int n = 1; n <= 64; n++) {
+				compute_n(&in, n, &l);
+				if (l.count[RULE_LINUX] != one.count[RULE_LINUX])
+					assert_true(l.count[RULE_LINUX] >= n);
+				assert_true(l.count[RULE_LINUX] >= one.count[RULE_LINUX]);
+				layout_free(&l);
+			}
+			layout_free(&one);
+		}
+	}
+}
+
+/* The one layout-to-model copy. */
+static void test_queue_to_model(void **state)
+{
+	struct layout_input in = input("balloon", BITS(BALLOON_REPORTING));
+	struct vq_device d = { 0 };
+	const struct layout_queue *lq;
+	struct vq_queue *q, traced = { .source = SOURCE_TRACED, .irq = 40, .size = 256 };
+	struct layout l;
+
+	(void)state;
+	compute_n(&in, 1, &l);
+	lq = layout_at(&l, 2, "reporting_vq");
+	assert_non_null(lq);
+	assert_null(layout_at(&l, 2, "stats"));
+	assert_null(layout_at(&l, 3, NULL));
+	assert_null(layout_at(&l, -1, NULL));
+	q = layout_add_queue(&d, lq);
+	assert_non_null(q);
+	assert_int_equal(d.n_queues, 1);
+	assert_int_equal(q->source, SOURCE_DERIVED);
+	assert_int_equal(q->index, 2);
+	assert_int_equal(q->spec_index, 4);
+	assert_int_equal(q->offered_dense_index, 2);
+	assert_string_equal(q->name, "reporting_vq");
+	assert_string_equal(q->role, "reporting_vq");
+	assert_int_equal(q->irq, VQ_NULL_INDEX);
+	assert_int_equal(q->driver_slot, VQ_NULL_INDEX);
+	/* onto a queue another source filled: what it saw stays */
+	layout_queue_to_model(lq, &traced);
+	assert_int_equal(traced.source, SOURCE_TRACED);
+	assert_int_equal(traced.irq, 40);
+	assert_int_equal(traced.size, 256);
+	assert_int_equal(traced.spec_index, 4);
+	assert_string_equal(traced.role, "reporting_vq");
+	free(d.queues);
+	layout_free(&l);
+}
+
+/* What BPF shows of a console with three ports: every port's queues are
+ * "input"/"output", so each takes its role by index; a queue the layout
+ * does not place, and a vector-only queue, keep what they had. */
+static void test_fit_device(void **state)
+{
+	static const struct { int index; const char *name; } traced[] = {
+		{ 0, "input" }, { 1, "output" }, { 2, "control-i" }, { 3, "control-o" },
+		{ 4, "input" }, { 5, "output" }, { 6, "input" }, { 7, "output" },
+	};
+	static const char *const roles[] = {
+		"receiveq0", "transmitq0", "control_receiveq", "control_transmitq",
+		"receiveq1", "transmitq1", "receiveq2", "transmitq2",
+	};
+	struct layout_input in = input("console", BITS(CONSOLE_MULTIPORT));
+	struct vq_device d = { 0 };
+	struct vq_queue *q;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(traced); i++) {
+		q = device_add_queue(&d);
+		assert_non_null(q);
+		q->index = traced[i].index;
+		snprintf(q->name, sizeof(q->name), "%s", traced[i].name);
+		q->source = SOURCE_TRACED;
+		q->irq = 30 + (int)i;
+	}
+	q = device_add_queue(&d);	/* a vector naming no queue of the layout */
+	assert_non_null(q);
+	snprintf(q->name, sizeof(q->name), "stray");
+	q->source = SOURCE_VECTOR;
+	assert_int_equal(layout_fit_device(&in, &d), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(traced); i++) {
+		assert_string_equal(d.queues[i].role, roles[i]);
+		assert_int_equal(d.queues[i].spec_index, (int)i);
+		assert_int_equal(d.queues[i].offered_dense_index, (int)i);
+		assert_int_equal(d.queues[i].source, SOURCE_TRACED);
+		assert_int_equal(d.queues[i].irq, 30 + (int)i);
+	}
+	assert_string_equal(d.queues[8].role, "");
+	assert_int_equal(d.queues[8].spec_index, VQ_NULL_INDEX);
+	/* port 1's input shown where its output is: no N places it, and
+	 * the queues keep what they had */
+	d.queues[4].index = 5;
+	d.queues[4].role[0] = '\0';
+	assert_int_equal(layout_fit_device(&in, &d), LAYOUT_FIT_NONE);
+	assert_string_equal(d.queues[4].role, "");
+	assert_string_equal(d.queues[5].role, "transmitq1");
+	free(d.queues);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -625,6 +1138,17 @@ int main(void)
 		cmocka_unit_test(test_offered_unknown),
 		cmocka_unit_test(test_type_without_queue_table),
 		cmocka_unit_test(test_find_name),
+		cmocka_unit_test(test_fit_net_pairs),
+		cmocka_unit_test(test_fit_blk_queues),
+		cmocka_unit_test(test_fit_console_multiport),
+		cmocka_unit_test(test_fit_other_types),
+		cmocka_unit_test(test_fit_unexplained),
+		cmocka_unit_test(test_fit_single_queue_devices),
+		cmocka_unit_test(test_fit_thousand_queues),
+		cmocka_unit_test(test_fit_matches_definition),
+		cmocka_unit_test(test_fit_bound_holds_for_every_table),
+		cmocka_unit_test(test_queue_to_model),
+		cmocka_unit_test(test_fit_device),
 	};
 	struct CMUnitTest tests[ARRAY_SIZE(balloon_rows) + ARRAY_SIZE(fixed)];
 	static char names[ARRAY_SIZE(balloon_rows)][48];
