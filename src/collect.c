@@ -7,6 +7,7 @@
 #include "bpf_source.h"
 #include "clock.h"
 #include "collect.h"
+#include "process.h"
 #include "report.h"
 #include "strbuf.h"
 #include "sysfs.h"
@@ -248,6 +249,8 @@ int collect_read(struct collect *c, struct vq_report *r, char *err, size_t errle
 		bpf_source_sample(c->src);
 	if (read_model(c, r, true, err, errlen))
 		return -1;
+	if (c->cfg.partial)	/* metrics and the daemon: their own cost too */
+		process_read(&r->process);
 	if (!c->src)
 		return 0;
 	fill_stalls(c, r);

@@ -131,6 +131,15 @@ struct vq_hook_status {
 				 * preferred mode ("" when it is) */
 };
 
+/* The process that made the report (process.h), for its own cost. */
+struct vq_process {
+	bool known;
+	double cpu_seconds;		/* user + system */
+	uint64_t resident_bytes, virtual_bytes;
+	uint64_t open_fds, max_fds;
+	double start_time_seconds;	/* since the Unix epoch */
+};
+
 struct vq_report {
 	const char *mode;	/* "offline", "sysfs", "tracepoint", ... */
 	char kernel[128];	/* release string, "" when unknown */
@@ -156,6 +165,7 @@ struct vq_report {
 	size_t n_devices;
 	struct vq_finding *findings;
 	size_t n_findings;
+	struct vq_process process;	/* metrics and the daemon */
 };
 
 /* Allocation helpers: return NULL on ENOMEM. */

@@ -195,6 +195,33 @@ static void write_self(FILE *out, const struct vq_report *r, double scrape_secon
 	}
 }
 
+/* ---- the process, as client libraries' process collectors name it ---- */
+
+static void process_family(FILE *out, const char *name, const char *type, const char *help)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void write_process(FILE *out, const struct vq_process *p)
+{
+	if (!p->known)
+		return;
+	process_family(out, "process_cpu_seconds_total", "counter",
+		       "Total user and system CPU time spent in seconds.");
+	fprintf(out, "process_cpu_seconds_total %.2f\n", p->cpu_seconds);
+	process_family(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+	fprintf(out, "process_resident_memory_bytes %" PRIu64 "\n", p->resident_bytes);
+	process_family(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
+	fprintf(out, "process_virtual_memory_bytes %" PRIu64 "\n", p->virtual_bytes);
+	process_family(out, "process_open_fds", "gauge", "Number of open file descriptors.");
+	fprintf(out, "process_open_fds %" PRIu64 "\n", p->open_fds);
+	process_family(out, "process_max_fds", "gauge", "Maximum number of open file descriptors.");
+	fprintf(out, "process_max_fds %" PRIu64 "\n", p->max_fds);
+	process_family(out, "process_start_time_seconds", "gauge",
+		       "Start time of the process since unix epoch in seconds.");
+	fprintf(out, "process_start_time_seconds %.2f\n", p->start_time_seconds);
+}
+
 /* ---- devices ------------------------------------------------------- */
 
 /* The queues the driver created: unknown when unbound, or when the count
@@ -559,6 +586,7 @@ static void write_findings(FILE *out, const struct vq_report *r)
 int report_write_prom(FILE *out, const struct vq_report *r, double scrape_seconds)
 {
 	write_self(out, r, scrape_seconds);
+	write_process(out, &r->process);
 	write_device_gauges(out, r);
 	write_features(out, r);
 	write_queue_info(out, r);
