@@ -415,52 +415,32 @@ static int by_index(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
-static bool any_attached(const struct session *s, const char *const *hooks)
-{
-	for (; *hooks; hooks++)
-		if (session_hook_attached(s, *hooks))
-			return true;
-	return false;
-}
-
-static bool all_attached(const struct session *s, const char *const *hooks)
-{
-	for (; *hooks; hooks++)
-		if (!session_hook_attached(s, *hooks))
-			return false;
-	return true;
-}
-
-static const char *const notify_hooks[] = { "vp_notify", "vm_notify", NULL };
-static const char *const add_hooks[] = { "virtqueue_add_outbuf", "virtqueue_add_inbuf",
-	"virtqueue_add_inbuf_ctx", "virtqueue_add_sgs", NULL };
-static const char *const get_buf_hooks[] = { "virtqueue_get_buf", "virtqueue_get_buf_ctx", NULL };
-static const char *const irq_hooks[] = { "vring_interrupt", NULL };
-static const char *const irq_tp_hooks[] = { "tp_btf/irq_handler_entry",
-	"tp_btf/irq_handler_exit", NULL };
-
+/* Counters from the capabilities the session found (session.h; which feed
+ * what is its counter_feeds table). */
 static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
 			  struct vq_queue *q, uint64_t now)
 {
 	struct session *s = src->s;
-	bool adds = all_attached(s, add_hooks), gets = all_attached(s, get_buf_hooks);
+	const struct session_caps *caps = session_caps(s);
+	bool adds = caps->available[CAP_ADDS], gets = caps->available[CAP_GET_BUF];
+	bool vring = caps->available[CAP_IRQ_VRING];
 	struct vq_traffic tr;
 
 	if (t->retired)
 		tr = t->frozen;
 	else
 		session_queue_traffic(s, t->vq, &tr);	/* zeros when never touched */
-	if (any_attached(s, notify_hooks))
+	if (caps->available[CAP_KICKS])
 		set(&q->kicks, tr.kicks);
-	if (any_attached(s, irq_hooks) && q->irq >= 0) {
+	if (vring && q->irq >= 0) {
 		set(&q->interrupts, tr.interrupts);
 		set(&q->spurious_interrupts, tr.spurious);
-	} else if (any_attached(s, irq_hooks)) {
+	} else if (vring) {
 		/* INTx or a shared vector: vring_interrupt runs for every queue of
 		 * the device on each interrupt; the runs that found used buffers
 		 * are this queue's interrupts, and "spurious" means nothing here */
 		set(&q->interrupts, tr.interrupts - tr.spurious);
-	} else if (t->irq >= 0 && all_attached(s, irq_tp_hooks)) {
+	} else if (t->irq >= 0 && caps->available[CAP_IRQ_TP]) {
 		struct vq_irq_count ic;
 
 		if (!session_irq_counts(s, t->irq, &ic)) {
@@ -498,12 +478,13 @@ static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
  * vector's counts from the irq program. */
 static void vector_counters(struct bpf_source *src, struct vq_device *d)
 {
+	if (!session_caps(src->s)->available[CAP_IRQ_TP])
+		return;
 	for (size_t i = 0; i < d->n_queues; i++) {
 		struct vq_queue *q = &d->queues[i];
 		struct vq_irq_count ic;
 
-		if (q->irq >= 0 && all_attached(src->s, irq_tp_hooks) &&
-		    !session_irq_counts(src->s, q->irq, &ic)) {
+		if (q->irq >= 0 && !session_irq_counts(src->s, q->irq, &ic)) {
 			set(&q->interrupts, ic.interrupts);
 			set(&q->spurious_interrupts, ic.spurious);
 		}
