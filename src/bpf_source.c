@@ -130,6 +130,14 @@ static bool may_track(struct bpf_source *src, uint64_t addr, bool evidence)
 	return true;
 }
 
+static bool is_grave(const struct bpf_source *src, uint64_t addr)
+{
+	for (size_t i = 0; i < src->n_graves; i++)
+		if (src->graves[i].addr == addr)
+			return true;
+	return false;
+}
+
 /* An interrupt handed this dev_id: new life if it came on another vector
  * than the one the address left with, or after it left. */
 static bool irq_evidence(const struct bpf_source *src, uint64_t addr, int irq,
@@ -416,7 +424,9 @@ static int by_index(const void *a, const void *b)
 }
 
 /* Counters from the capabilities the session found (session.h; which feed
- * what is its counter_feeds table). */
+ * what is its counter_feeds table).  A queue that saw nothing yet reads 0
+ * wherever its counter can be had: a Prometheus counter exists from the
+ * start. */
 static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
 			  struct vq_queue *q, uint64_t now)
 {
@@ -440,10 +450,15 @@ static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
 		 * the device on each interrupt; the runs that found used buffers
 		 * are this queue's interrupts, and "spurious" means nothing here */
 		set(&q->interrupts, tr.interrupts - tr.spurious);
-	} else if (t->irq >= 0 && caps->available[CAP_IRQ_TP]) {
+	} else if (caps->available[CAP_IRQ_TP]) {
+		/* its own vector as the irq program saw it, else the one sysfs
+		 * named for it, while that vector served no other queue (a queue
+		 * that never interrupted: 0) */
+		int irq = t->irq >= 0 ? t->irq : t->retired ? -1 : q->irq;
 		struct vq_irq_count ic;
 
-		if (!session_irq_counts(s, t->irq, &ic)) {
+		if (irq >= 0 && !session_irq_counts(s, irq, &ic) &&
+		    (t->irq >= 0 || !ic.dev_id || ic.dev_id == t->vq)) {
 			set(&q->interrupts, ic.interrupts);
 			set(&q->spurious_interrupts, ic.spurious);
 		}
@@ -474,8 +489,9 @@ static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
 }
 
 /* Queues that sysfs named by their interrupt vector, with no trace of
- * their own (no interrupt during the trace, no discovery hook): their
- * vector's counts from the irq program. */
+ * their own (no interrupt yet, no discovery hook): their vector's counts
+ * from the irq program, 0 for a vector that never fired; not when the
+ * vector last served a queue or device that left (its counts are theirs). */
 static void vector_counters(struct bpf_source *src, struct vq_device *d)
 {
 	if (!session_caps(src->s)->available[CAP_IRQ_TP])
@@ -484,7 +500,8 @@ static void vector_counters(struct bpf_source *src, struct vq_device *d)
 		struct vq_queue *q = &d->queues[i];
 		struct vq_irq_count ic;
 
-		if (q->irq >= 0 && !session_irq_counts(src->s, q->irq, &ic)) {
+		if (q->irq >= 0 && !session_irq_counts(src->s, q->irq, &ic) &&
+		    !is_grave(src, ic.dev_id)) {
 			set(&q->interrupts, ic.interrupts);
 			set(&q->spurious_interrupts, ic.spurious);
 		}
@@ -702,14 +719,6 @@ struct token_pass {
 	bool short_of_memory;
 };
 
-static bool is_grave(const struct bpf_source *src, uint64_t addr)
-{
-	for (size_t i = 0; i < src->n_graves; i++)
-		if (src->graves[i].addr == addr)
-			return true;
-	return false;
-}
-
 /* Also drops the tokens of queues whose device left: theirs never come
  * back through get_buf, and would fill the in-flight map over hot-plugs. */
 static bool on_token(void *arg, uint64_t vq, uint64_t added_ns)
@@ -802,5 +811,15 @@ int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
 			if (fill_device(src, r, t, now))
 				return -1;
 		}
+	/* devices no hook has traced yet (no interrupt, no discovery hook):
+	 * their queues' vectors, 0 where they never fired */
+	for (size_t i = 0; i < r->n_devices; i++) {
+		bool traced = false;
+
+		for (size_t k = 0; k < r->devices[i].n_queues && !traced; k++)
+			traced = r->devices[i].queues[k].source == SOURCE_TRACED;
+		if (!traced && !r->devices[i].removed)
+			vector_counters(src, &r->devices[i]);
+	}
 	return 0;
 }

@@ -139,7 +139,9 @@ const char *session_mode_name(const struct session *s);
 /* What the attached hooks give, filled once by session_open. */
 const struct session_caps *session_caps(const struct session *s);
 
-/* Interrupt counters of one irq, summed over CPUs; -1 if unreadable. */
+/* Interrupt counters of one irq, summed over CPUs: zeros (dev_id 0) for an
+ * irq no virtio handler ran on yet; -1 without the irq object, or for an
+ * irq beyond its map. */
 int session_irq_counts(struct session *s, int irq, struct vq_irq_count *sum);
 /* Calls fn for every irq a virtio handler ran on (interrupts > 0). */
 int session_for_each_irq(struct session *s,
