@@ -170,6 +170,27 @@ bool session_counter_fed(const struct session_caps *caps, enum session_counter c
 	return false;
 }
 
+/* What a capability feeds, in a few words: its counters, else what it
+ * gives ("kicks"; "buffers_added, out_bytes, posted_in_bytes, latency"). */
+static void cap_feeds_text(enum session_cap c, char *buf, size_t len)
+{
+	bool seen[N_COUNTERS] = { false };
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(counter_feeds) / sizeof(counter_feeds[0]); i++) {
+		enum session_counter ctr = counter_feeds[i].counter;
+
+		if (!(counter_feeds[i].caps & CAPS(c)) || seen[ctr] || used >= len)
+			continue;
+		seen[ctr] = true;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 counter_names[ctr]);
+	}
+	if (!used && cap_defs[c].gives)
+		strbuf_copy(buf, len, cap_defs[c].gives);
+}
+
 /* Virtio interrupt handlers whose dev_id is a device (irq.bpf.c). */
 static const char *const device_handlers[VQ_DEVICE_HANDLERS] = {
 	"vp_interrupt", "vp_vring_interrupt", "vp_config_changed", "vm_interrupt",
@@ -192,6 +213,7 @@ struct session {
 	struct hook_state hooks[N_HOOKS];
 	struct vq_hook_status status[N_HOOKS];
 	struct session_caps caps;	/* filled once, after attach */
+	char feeds[N_CAPS][96];		/* cap_feeds_text, for the statuses */
 	char mode_name[32];
 	struct ksym *syms;	/* from probe to load: addresses for the irq program */
 	size_t n_syms;
@@ -950,12 +972,15 @@ static void fill_caps(struct session *s)
 	bool any[N_CAPS] = { false }, all[N_CAPS], has[N_CAPS] = { false };
 	unsigned int variants[N_CAPS] = { 0 };
 
-	for (int c = 0; c < N_CAPS; c++)
+	for (int c = 0; c < N_CAPS; c++) {
 		all[c] = true;
+		cap_feeds_text((enum session_cap)c, s->feeds[c], sizeof(s->feeds[c]));
+	}
 	for (size_t i = 0; i < N_HOOKS; i++) {
 		enum session_cap c = hook_defs[i].cap;
 
 		has[c] = true;
+		s->status[i].feeds = s->feeds[c][0] ? s->feeds[c] : NULL;
 		if (s->status[i].attached) {
 			any[c] = true;
 			variants[c] |= 1u << s->hooks[i].attached_as;
