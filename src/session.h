@@ -105,14 +105,16 @@ const struct session_hook_def *session_hook_table(size_t *n);
 
 struct session_caps {
 	bool available[N_CAPS];
-	/* the variants its attached hooks attached as: 1 << V_FENTRY, ... */
+	/* the variants its hooks attached as (1 << V_FENTRY, ...); 0 when it
+	 * is not available */
 	unsigned int variants[N_CAPS];
 };
 
 /* Whether some set of capabilities that feeds the counter is all available
  * in caps (latency needs both CAP_ADDS and CAP_GET_BUF). */
 bool session_counter_fed(const struct session_caps *caps, enum session_counter c);
-/* "kicks", "buffers_added", ... (the JSON's names) */
+/* "kicks", "buffers_added", ... (the JSON's names without their units:
+ * "latency" for latency_us, "oldest_inflight" for oldest_inflight_ms) */
 const char *session_counter_name(enum session_counter c);
 /* "kicks", "adds", ... (for messages) */
 const char *session_cap_name(enum session_cap c);
