@@ -130,6 +130,14 @@ static bool may_track(struct bpf_source *src, uint64_t addr, bool evidence)
 	return true;
 }
 
+static bool is_grave(const struct bpf_source *src, uint64_t addr)
+{
+	for (size_t i = 0; i < src->n_graves; i++)
+		if (src->graves[i].addr == addr)
+			return true;
+	return false;
+}
+
 /* An interrupt handed this dev_id: new life if it came on another vector
  * than the one the address left with, or after it left. */
 static bool irq_evidence(const struct bpf_source *src, uint64_t addr, int irq,
@@ -415,55 +423,42 @@ static int by_index(const void *a, const void *b)
 	return (x->index > y->index) - (x->index < y->index);
 }
 
-static bool any_attached(const struct session *s, const char *const *hooks)
-{
-	for (; *hooks; hooks++)
-		if (session_hook_attached(s, *hooks))
-			return true;
-	return false;
-}
-
-static bool all_attached(const struct session *s, const char *const *hooks)
-{
-	for (; *hooks; hooks++)
-		if (!session_hook_attached(s, *hooks))
-			return false;
-	return true;
-}
-
-static const char *const notify_hooks[] = { "vp_notify", "vm_notify", NULL };
-static const char *const add_hooks[] = { "virtqueue_add_outbuf", "virtqueue_add_inbuf",
-	"virtqueue_add_inbuf_ctx", "virtqueue_add_sgs", NULL };
-static const char *const get_buf_hooks[] = { "virtqueue_get_buf", "virtqueue_get_buf_ctx", NULL };
-static const char *const irq_hooks[] = { "vring_interrupt", NULL };
-static const char *const irq_tp_hooks[] = { "tp_btf/irq_handler_entry",
-	"tp_btf/irq_handler_exit", NULL };
-
+/* Counters from the capabilities the session found (session.h; which feed
+ * what is its counter_feeds table).  A queue that saw nothing yet reads 0
+ * wherever its counter can be had: a Prometheus counter exists from the
+ * start. */
 static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
 			  struct vq_queue *q, uint64_t now)
 {
 	struct session *s = src->s;
-	bool adds = all_attached(s, add_hooks), gets = all_attached(s, get_buf_hooks);
+	const struct session_caps *caps = session_caps(s);
+	bool adds = caps->available[CAP_ADDS], gets = caps->available[CAP_GET_BUF];
+	bool vring = caps->available[CAP_IRQ_VRING];
 	struct vq_traffic tr;
 
 	if (t->retired)
 		tr = t->frozen;
 	else
 		session_queue_traffic(s, t->vq, &tr);	/* zeros when never touched */
-	if (any_attached(s, notify_hooks))
+	if (caps->available[CAP_KICKS])
 		set(&q->kicks, tr.kicks);
-	if (any_attached(s, irq_hooks) && q->irq >= 0) {
+	if (vring && q->irq >= 0) {
 		set(&q->interrupts, tr.interrupts);
 		set(&q->spurious_interrupts, tr.spurious);
-	} else if (any_attached(s, irq_hooks)) {
+	} else if (vring) {
 		/* INTx or a shared vector: vring_interrupt runs for every queue of
 		 * the device on each interrupt; the runs that found used buffers
 		 * are this queue's interrupts, and "spurious" means nothing here */
 		set(&q->interrupts, tr.interrupts - tr.spurious);
-	} else if (t->irq >= 0 && all_attached(s, irq_tp_hooks)) {
+	} else if (caps->available[CAP_IRQ_TP]) {
+		/* its own vector as the irq program saw it, else the one sysfs
+		 * named for it, while that vector served no other queue (a queue
+		 * that never interrupted: 0) */
+		int irq = t->irq >= 0 ? t->irq : t->retired ? -1 : q->irq;
 		struct vq_irq_count ic;
 
-		if (!session_irq_counts(s, t->irq, &ic)) {
+		if (irq >= 0 && !session_irq_counts(s, irq, &ic) &&
+		    (t->irq >= 0 || !ic.dev_id || ic.dev_id == t->vq)) {
 			set(&q->interrupts, ic.interrupts);
 			set(&q->spurious_interrupts, ic.spurious);
 		}
@@ -494,16 +489,19 @@ static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
 }
 
 /* Queues that sysfs named by their interrupt vector, with no trace of
- * their own (no interrupt during the trace, no discovery hook): their
- * vector's counts from the irq program. */
+ * their own (no interrupt yet, no discovery hook): their vector's counts
+ * from the irq program, 0 for a vector that never fired; not when the
+ * vector last served a queue or device that left (its counts are theirs). */
 static void vector_counters(struct bpf_source *src, struct vq_device *d)
 {
+	if (!session_caps(src->s)->available[CAP_IRQ_TP])
+		return;
 	for (size_t i = 0; i < d->n_queues; i++) {
 		struct vq_queue *q = &d->queues[i];
 		struct vq_irq_count ic;
 
-		if (q->irq >= 0 && all_attached(src->s, irq_tp_hooks) &&
-		    !session_irq_counts(src->s, q->irq, &ic)) {
+		if (q->irq >= 0 && !session_irq_counts(src->s, q->irq, &ic) &&
+		    !is_grave(src, ic.dev_id)) {
 			set(&q->interrupts, ic.interrupts);
 			set(&q->spurious_interrupts, ic.spurious);
 		}
@@ -689,14 +687,6 @@ struct token_pass {
 	bool short_of_memory;
 };
 
-static bool is_grave(const struct bpf_source *src, uint64_t addr)
-{
-	for (size_t i = 0; i < src->n_graves; i++)
-		if (src->graves[i].addr == addr)
-			return true;
-	return false;
-}
-
 /* Also drops the tokens of queues whose device left: theirs never come
  * back through get_buf, and would fill the in-flight map over hot-plugs. */
 static bool on_token(void *arg, uint64_t vq, uint64_t added_ns)
@@ -789,5 +779,15 @@ int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
 			if (fill_device(src, r, t, now))
 				return -1;
 		}
+	/* devices no hook has traced yet (no interrupt, no discovery hook):
+	 * their queues' vectors, 0 where they never fired */
+	for (size_t i = 0; i < r->n_devices; i++) {
+		bool traced = false;
+
+		for (size_t k = 0; k < r->devices[i].n_queues && !traced; k++)
+			traced = r->devices[i].queues[k].source == SOURCE_TRACED;
+		if (!traced && !r->devices[i].removed)
+			vector_counters(src, &r->devices[i]);
+	}
 	return 0;
 }

@@ -129,6 +129,7 @@ struct vq_hook_status {
 	const char *mode;	/* "fentry", "kprobe", "tracepoint" when attached */
 	char reason[160];	/* why it was skipped; if attached, why not in a
 				 * preferred mode ("" when it is) */
+	const char *feeds;	/* what it gives: "kicks", ...; NULL if unknown */
 };
 
 /* The process that made the report (process.h), for its own cost. */

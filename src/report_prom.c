@@ -163,6 +163,27 @@ static void write_self(FILE *out, const struct vq_report *r, double scrape_secon
 			label(out, &first, "hook", r->hooks[i].hook);
 			fprintf(out, "} %d\n", r->hooks[i].attached ? 1 : 0);
 		}
+		family(out, "hook_info", "gauge",
+		       "A BPF hook: the mode it attached in (empty when skipped) and the reason: "
+		       "why it was skipped, starting with what it feeds, or why it is not in a "
+		       "preferred mode; always 1.");
+		for (size_t i = 0; i < r->n_hooks; i++) {
+			const struct vq_hook_status *h = &r->hooks[i];
+			bool feeds = !h->attached && h->feeds && h->feeds[0];
+
+			first = true;
+			fputs(PROM_PREFIX "hook_info{", out);
+			label(out, &first, "hook", h->hook);
+			label(out, &first, "mode", h->attached ? h->mode : "");
+			fputs(",reason=\"", out);
+			if (feeds) {
+				fputs("feeds ", out);
+				escaped_value(out, h->feeds);
+				fputs(h->reason[0] ? "; " : "", out);
+			}
+			escaped_value(out, h->reason);
+			fputs("\"} 1\n", out);
+		}
 	}
 
 	if (r->events_lost_known && r->n_losses) {

@@ -29,63 +29,167 @@
 #include "clock.h"
 #include "strbuf.h"
 
-enum object_id { OBJ_QUEUES, OBJ_TRAFFIC, OBJ_IRQ, OBJ_RING, N_OBJECTS };
-
-enum variant { V_FENTRY, V_KPROBE, V_TRACEPOINT, N_VARIANTS };
-
 static const char *const variant_names[N_VARIANTS] = { "fentry", "kprobe", "tracepoint" };
 
-#define MAX_PROGS 2	/* per variant: entry and exit (kprobe + kretprobe) */
+#define MAX_PROGS SESSION_MAX_PROGS
 
-struct hook_def {
-	const char *name;		/* the kernel function, or the tracepoint */
-	enum object_id obj;
-	bool is_function;		/* probed in kallsyms and BTF */
-	const char *progs[N_VARIANTS][MAX_PROGS];	/* program names per variant */
-};
-
-#define FN(fn, obj, fe, kp, krp) { fn, obj, true, { { fe }, { kp, krp } } }
-#define TP(name, obj, prog) { name, obj, false, { [V_TRACEPOINT] = { prog } } }
+#define FN(fn, obj, cap, fe, kp, krp) { fn, obj, true, cap, { { fe }, { kp, krp } } }
+#define TP(name, obj, cap, prog) { name, obj, false, cap, { [V_TRACEPOINT] = { prog } } }
 
 /* The hooks; where each fits is in kernel-hook-points.md, section 1. */
-static const struct hook_def hook_defs[] = {
-	FN("virtio_uevent", OBJ_QUEUES, "virtio_uevent_fentry", "virtio_uevent_kprobe", NULL),
-	FN("vp_find_vqs", OBJ_QUEUES, "vp_find_vqs_fexit", "vp_find_vqs_kprobe",
+static const struct session_hook_def hook_defs[] = {
+	FN("virtio_uevent", OBJ_QUEUES, CAP_DISCOVERY, "virtio_uevent_fentry",
+	   "virtio_uevent_kprobe", NULL),
+	FN("vp_find_vqs", OBJ_QUEUES, CAP_SLOTS, "vp_find_vqs_fexit", "vp_find_vqs_kprobe",
 	   "vp_find_vqs_kretprobe"),
-	FN("vm_find_vqs", OBJ_QUEUES, "vm_find_vqs_fexit", "vm_find_vqs_kprobe",
+	FN("vm_find_vqs", OBJ_QUEUES, CAP_SLOTS, "vm_find_vqs_fexit", "vm_find_vqs_kprobe",
 	   "vm_find_vqs_kretprobe"),
-	FN("vp_modern_get_features", OBJ_QUEUES, "vp_get_features_fexit",
+	FN("vp_modern_get_features", OBJ_QUEUES, CAP_OFFER, "vp_get_features_fexit",
 	   "vp_get_features_kprobe", "vp_get_features_kretprobe"),
-	FN("vm_get_features", OBJ_QUEUES, "vm_get_features_fexit", "vm_get_features_kprobe",
-	   "vm_get_features_kretprobe"),
-	FN("virtio_features_ok", OBJ_QUEUES, "virtio_features_ok_fentry",
+	FN("vm_get_features", OBJ_QUEUES, CAP_OFFER, "vm_get_features_fexit",
+	   "vm_get_features_kprobe", "vm_get_features_kretprobe"),
+	FN("virtio_features_ok", OBJ_QUEUES, CAP_NEGOTIATED, "virtio_features_ok_fentry",
 	   "virtio_features_ok_kprobe", NULL),
-	FN("vring_del_virtqueue", OBJ_QUEUES, "vring_del_virtqueue_fentry",
+	FN("vring_del_virtqueue", OBJ_QUEUES, CAP_DELETION, "vring_del_virtqueue_fentry",
 	   "vring_del_virtqueue_kprobe", NULL),
-	FN("vp_notify", OBJ_TRAFFIC, "vp_notify_fentry", "vp_notify_kprobe", NULL),
-	FN("vm_notify", OBJ_TRAFFIC, "vm_notify_fentry", "vm_notify_kprobe", NULL),
-	FN("vp_notify_with_data", OBJ_TRAFFIC, "vp_notify_with_data_fentry",
+	FN("vp_notify", OBJ_TRAFFIC, CAP_KICKS, "vp_notify_fentry", "vp_notify_kprobe", NULL),
+	FN("vm_notify", OBJ_TRAFFIC, CAP_KICKS, "vm_notify_fentry", "vm_notify_kprobe", NULL),
+	FN("vp_notify_with_data", OBJ_TRAFFIC, CAP_KICKS_DATA, "vp_notify_with_data_fentry",
 	   "vp_notify_with_data_kprobe", NULL),
-	FN("vm_notify_with_data", OBJ_TRAFFIC, "vm_notify_with_data_fentry",
+	FN("vm_notify_with_data", OBJ_TRAFFIC, CAP_KICKS_DATA, "vm_notify_with_data_fentry",
 	   "vm_notify_with_data_kprobe", NULL),
-	FN("vring_interrupt", OBJ_TRAFFIC, "vring_interrupt_fexit", "vring_interrupt_kprobe",
-	   "vring_interrupt_kretprobe"),
-	FN("virtqueue_add_outbuf", OBJ_TRAFFIC, "add_outbuf_fexit", "add_outbuf_kprobe", NULL),
-	FN("virtqueue_add_inbuf", OBJ_TRAFFIC, "add_inbuf_fexit", "add_inbuf_kprobe", NULL),
-	FN("virtqueue_add_inbuf_ctx", OBJ_TRAFFIC, "add_inbuf_ctx_fexit", "add_inbuf_ctx_kprobe",
+	FN("vring_interrupt", OBJ_TRAFFIC, CAP_IRQ_VRING, "vring_interrupt_fexit",
+	   "vring_interrupt_kprobe", "vring_interrupt_kretprobe"),
+	FN("virtqueue_add_outbuf", OBJ_TRAFFIC, CAP_ADDS, "add_outbuf_fexit", "add_outbuf_kprobe",
 	   NULL),
-	FN("virtqueue_add_sgs", OBJ_TRAFFIC, "add_sgs_fexit", "add_sgs_kprobe", NULL),
-	FN("virtqueue_get_buf", OBJ_TRAFFIC, "get_buf_fexit", "get_buf_kprobe",
+	FN("virtqueue_add_inbuf", OBJ_TRAFFIC, CAP_ADDS, "add_inbuf_fexit", "add_inbuf_kprobe",
+	   NULL),
+	FN("virtqueue_add_inbuf_ctx", OBJ_TRAFFIC, CAP_ADDS, "add_inbuf_ctx_fexit",
+	   "add_inbuf_ctx_kprobe", NULL),
+	FN("virtqueue_add_sgs", OBJ_TRAFFIC, CAP_ADDS, "add_sgs_fexit", "add_sgs_kprobe", NULL),
+	FN("virtqueue_get_buf", OBJ_TRAFFIC, CAP_GET_BUF, "get_buf_fexit", "get_buf_kprobe",
 	   "get_buf_kretprobe"),
-	FN("virtqueue_get_buf_ctx", OBJ_TRAFFIC, "get_buf_ctx_fexit", "get_buf_ctx_kprobe",
-	   "get_buf_ctx_kretprobe"),
-	TP("tp_btf/irq_handler_entry", OBJ_IRQ, "vq_irq_entry"),
-	TP("tp_btf/irq_handler_exit", OBJ_IRQ, "vq_irq_exit"),
+	FN("virtqueue_get_buf_ctx", OBJ_TRAFFIC, CAP_GET_BUF, "get_buf_ctx_fexit",
+	   "get_buf_ctx_kprobe", "get_buf_ctx_kretprobe"),
+	TP("tp_btf/irq_handler_entry", OBJ_IRQ, CAP_IRQ_TP, "vq_irq_entry"),
+	TP("tp_btf/irq_handler_exit", OBJ_IRQ, CAP_IRQ_TP, "vq_irq_exit"),
 	/* not attached: run on demand; "attached" means loaded */
-	TP("syscall/vq_snapshot", OBJ_RING, "vq_snapshot"),
+	TP("syscall/vq_snapshot", OBJ_RING, CAP_RING, "vq_snapshot"),
 };
 
 #define N_HOOKS (sizeof(hook_defs) / sizeof(hook_defs[0]))
+
+/* Each capability's name, whether it needs all of its hooks, and what it
+ * gives when it feeds no counter (the counters come from counter_feeds). */
+static const struct {
+	const char *name;
+	bool all;
+	const char *gives;
+} cap_defs[N_CAPS] = {
+	[CAP_DISCOVERY] = { "discovery", false, "discovery of queues before their first interrupt" },
+	[CAP_SLOTS] = { "slots", false, "driver slots at probe" },
+	[CAP_OFFER] = { "offer", false, "offered features at probe" },
+	[CAP_NEGOTIATED] = { "negotiated", false, "negotiated features at probe" },
+	[CAP_DELETION] = { "deletion", false, "queue deletions" },
+	[CAP_KICKS] = { "kicks", false, NULL },
+	/* counted with the others, but kicks are known by CAP_KICKS alone */
+	[CAP_KICKS_DATA] = { "kicks_data", false, "kicks with notification data" },
+	[CAP_IRQ_VRING] = { "irq_vring", false, NULL },
+	[CAP_ADDS] = { "adds", true, NULL },
+	[CAP_GET_BUF] = { "get_buf", true, NULL },
+	[CAP_IRQ_TP] = { "irq_tp", true, NULL },
+	[CAP_RING] = { "ring", false, NULL },
+};
+
+static const char *const counter_names[N_COUNTERS] = {
+	[CTR_KICKS] = "kicks", [CTR_INTERRUPTS] = "interrupts",
+	[CTR_SPURIOUS] = "spurious_interrupts", [CTR_ADDED] = "buffers_added",
+	[CTR_COMPLETED] = "buffers_completed", [CTR_OUT_BYTES] = "out_bytes",
+	[CTR_IN_BYTES] = "in_bytes", [CTR_POSTED_IN_BYTES] = "posted_in_bytes",
+	[CTR_INFLIGHT] = "inflight", [CTR_OLDEST] = "oldest_inflight",
+	[CTR_LATENCY] = "latency",
+};
+
+#define CAPS(c) (1u << (c))
+
+/* Which capabilities feed each counter: a counter is known when all the
+ * capabilities of one of its rows are available (bpf_source.c's
+ * fill_counters reads them so). */
+static const struct {
+	enum session_counter counter;
+	unsigned int caps;
+} counter_feeds[] = {
+	{ CTR_KICKS, CAPS(CAP_KICKS) },
+	{ CTR_INTERRUPTS, CAPS(CAP_IRQ_VRING) },
+	{ CTR_INTERRUPTS, CAPS(CAP_IRQ_TP) },
+	{ CTR_SPURIOUS, CAPS(CAP_IRQ_VRING) },	/* per-queue vectors */
+	{ CTR_SPURIOUS, CAPS(CAP_IRQ_TP) },
+	{ CTR_ADDED, CAPS(CAP_ADDS) },
+	{ CTR_OUT_BYTES, CAPS(CAP_ADDS) },
+	{ CTR_POSTED_IN_BYTES, CAPS(CAP_ADDS) },
+	{ CTR_COMPLETED, CAPS(CAP_GET_BUF) },
+	{ CTR_COMPLETED, CAPS(CAP_RING) },	/* sampled used index, split rings */
+	{ CTR_IN_BYTES, CAPS(CAP_GET_BUF) },
+	{ CTR_INFLIGHT, CAPS(CAP_RING) },
+	{ CTR_OLDEST, CAPS(CAP_RING) },
+	{ CTR_LATENCY, CAPS(CAP_ADDS) | CAPS(CAP_GET_BUF) },
+};
+
+const struct session_hook_def *session_hook_table(size_t *n)
+{
+	*n = N_HOOKS;
+	return hook_defs;
+}
+
+bool session_cap_needs_all(enum session_cap c)
+{
+	return c < N_CAPS && cap_defs[c].all;
+}
+
+const char *session_cap_name(enum session_cap c)
+{
+	return c < N_CAPS ? cap_defs[c].name : NULL;
+}
+
+const char *session_counter_name(enum session_counter c)
+{
+	return c < N_COUNTERS ? counter_names[c] : NULL;
+}
+
+bool session_counter_fed(const struct session_caps *caps, enum session_counter c)
+{
+	for (size_t i = 0; i < sizeof(counter_feeds) / sizeof(counter_feeds[0]); i++) {
+		bool all = counter_feeds[i].counter == c;
+
+		for (int k = 0; all && k < N_CAPS; k++)
+			if (counter_feeds[i].caps & CAPS(k))
+				all = caps->available[k];
+		if (all)
+			return true;
+	}
+	return false;
+}
+
+/* What a capability feeds, in a few words: its counters, else what it
+ * gives ("kicks"; "buffers_added, out_bytes, posted_in_bytes, latency"). */
+static void cap_feeds_text(enum session_cap c, char *buf, size_t len)
+{
+	bool seen[N_COUNTERS] = { false };
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(counter_feeds) / sizeof(counter_feeds[0]); i++) {
+		enum session_counter ctr = counter_feeds[i].counter;
+
+		if (!(counter_feeds[i].caps & CAPS(c)) || seen[ctr] || used >= len)
+			continue;
+		seen[ctr] = true;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 counter_names[ctr]);
+	}
+	if (!used && cap_defs[c].gives)
+		strbuf_copy(buf, len, cap_defs[c].gives);
+}
 
 /* Virtio interrupt handlers whose dev_id is a device (irq.bpf.c). */
 static const char *const device_handlers[VQ_DEVICE_HANDLERS] = {
@@ -96,7 +200,7 @@ struct hook_state {
 	bool candidate[N_VARIANTS];	/* probed fine and allowed by --mode */
 	char why_not[N_VARIANTS][120];	/* why a variant is not a candidate */
 	struct bpf_link *links[MAX_PROGS];
-	enum variant attached_as;
+	enum session_variant attached_as;
 };
 
 struct session {
@@ -108,6 +212,8 @@ struct session {
 	struct bpf_object *objs[N_OBJECTS];
 	struct hook_state hooks[N_HOOKS];
 	struct vq_hook_status status[N_HOOKS];
+	struct session_caps caps;	/* filled once, after attach */
+	char feeds[N_CAPS][96];		/* cap_feeds_text, for the statuses */
 	char mode_name[32];
 	struct ksym *syms;	/* from probe to load: addresses for the irq program */
 	size_t n_syms;
@@ -327,7 +433,7 @@ static void probe_hooks(struct session *s)
 	case SESSION_AUTO: break;
 	}
 	for (size_t i = 0; i < N_HOOKS; i++) {
-		const struct hook_def *h = &hook_defs[i];
+		const struct session_hook_def *h = &hook_defs[i];
 		struct hook_state *st = &s->hooks[i];
 		const struct ksym *sym = h->is_function && syms ?
 					 find_ksym(syms, n_syms, h->name) : NULL;
@@ -506,7 +612,7 @@ static int map_traffic(struct session *s)
 	return -errno;
 }
 
-static void destroy_object(struct session *s, enum object_id id)
+static void destroy_object(struct session *s, enum session_object id)
 {
 	if (id == OBJ_TRAFFIC)
 		unmap_traffic(s);
@@ -521,7 +627,7 @@ static void destroy_object(struct session *s, enum object_id id)
 }
 
 /* Through the skeleton, so that its global data pointers are mapped. */
-static int load_skeleton(struct session *s, enum object_id id)
+static int load_skeleton(struct session *s, enum session_object id)
 {
 	switch (id) {
 	case OBJ_QUEUES: return queues_bpf__load(s->queues);
@@ -544,7 +650,7 @@ static uint64_t ksym_addr(const struct session *s, const char *name)
 /* The maps whose contents are counters: pinned with --pin.  Transient
  * state (kretprobe stashes, the ring program's output) is not. */
 static const struct {
-	enum object_id obj;
+	enum session_object obj;
 	const char *map;
 	const char *pin;	/* file name under the pin directory */
 } pinned_maps[] = {
@@ -586,7 +692,7 @@ static void drop_incompatible_pin(const struct bpf_map *map, const char *path)
 	unlink(path);
 }
 
-static int set_pins(struct session *s, enum object_id id)
+static int set_pins(struct session *s, enum session_object id)
 {
 	char path[4096];
 
@@ -644,7 +750,7 @@ not_bpffs:
 }
 
 /* Open, and set what must be set before load (rodata, map sizes, pins). */
-static int open_object(struct session *s, enum object_id id)
+static int open_object(struct session *s, enum session_object id)
 {
 	switch (id) {
 	case OBJ_QUEUES:
@@ -678,7 +784,7 @@ static int open_object(struct session *s, enum object_id id)
 
 /* Autoload the programs of every candidate variant of this object's hooks;
  * returns how many. */
-static int set_autoload(struct session *s, enum object_id id)
+static int set_autoload(struct session *s, enum session_object id)
 {
 	struct bpf_program *prog;
 	int wanted = 0;
@@ -714,7 +820,7 @@ static int set_autoload(struct session *s, enum object_id id)
 }
 
 /* Mark the variant that owns program `prog` as refused, with why. */
-static bool refuse_program(struct session *s, enum object_id id, const char *prog, int err,
+static bool refuse_program(struct session *s, enum session_object id, const char *prog, int err,
 			   const char *what)
 {
 	for (size_t i = 0; i < N_HOOKS; i++) {
@@ -745,7 +851,7 @@ static bool refuse_program(struct session *s, enum object_id id, const char *pro
 	return false;
 }
 
-static void refuse_object(struct session *s, enum object_id id, int err)
+static void refuse_object(struct session *s, enum session_object id, int err)
 {
 	for (size_t i = 0; i < N_HOOKS; i++) {
 		if (hook_defs[i].obj != id)
@@ -761,7 +867,7 @@ static void refuse_object(struct session *s, enum object_id id, int err)
 
 /* Load one object; each refused program is switched off and the object
  * opened and loaded again, at most once per program. */
-static void load_object(struct session *s, enum object_id id)
+static void load_object(struct session *s, enum session_object id)
 {
 	for (int attempt = 0; attempt < 64; attempt++) {
 		char prog[64], what[160];
@@ -798,11 +904,11 @@ static void load_object(struct session *s, enum object_id id)
 
 /* ---- attach: per hook, the first candidate that attaches ---- */
 
-static const enum variant preference[N_VARIANTS] = { V_FENTRY, V_KPROBE, V_TRACEPOINT };
+static const enum session_variant preference[N_VARIANTS] = { V_FENTRY, V_KPROBE, V_TRACEPOINT };
 
 static void attach_hook(struct session *s, size_t i)
 {
-	const struct hook_def *h = &hook_defs[i];
+	const struct session_hook_def *h = &hook_defs[i];
 	struct hook_state *st = &s->hooks[i];
 	struct vq_hook_status *out = &s->status[i];
 	size_t used = 0;
@@ -810,7 +916,7 @@ static void attach_hook(struct session *s, size_t i)
 	out->hook = h->name;
 	out->reason[0] = '\0';
 	for (int k = 0; k < N_VARIANTS; k++) {
-		enum variant v = preference[k];
+		enum session_variant v = preference[k];
 		bool ok = st->candidate[v] && s->objs[h->obj];
 
 		for (int p = 0; ok && p < MAX_PROGS && h->progs[v][p]; p++) {
@@ -832,7 +938,7 @@ static void attach_hook(struct session *s, size_t i)
 			out->mode = variant_names[v];
 			/* why a preferred variant was not used */
 			for (int j = 0; j < k; j++) {
-				enum variant pv = preference[j];
+				enum session_variant pv = preference[j];
 
 				if (!h->progs[pv][0] || !st->why_not[pv][0] || used >= sizeof(out->reason))
 					continue;
@@ -848,7 +954,7 @@ static void attach_hook(struct session *s, size_t i)
 	}
 	/* skipped: every variant's reason, most preferred first, each once */
 	for (int k = 0; k < N_VARIANTS; k++) {
-		enum variant v = preference[k];
+		enum session_variant v = preference[k];
 
 		if (!h->progs[v][0] || !st->why_not[v][0] || used >= sizeof(out->reason) ||
 		    strstr(out->reason, st->why_not[v]))
@@ -858,6 +964,34 @@ static void attach_hook(struct session *s, size_t i)
 	}
 	if (used >= sizeof(out->reason))
 		strcpy(out->reason + sizeof(out->reason) - 4, "...");
+}
+
+/* Once, after attach: what the hooks give, by capability. */
+static void fill_caps(struct session *s)
+{
+	bool any[N_CAPS] = { false }, all[N_CAPS], has[N_CAPS] = { false };
+	unsigned int variants[N_CAPS] = { 0 };
+
+	for (int c = 0; c < N_CAPS; c++) {
+		all[c] = true;
+		cap_feeds_text((enum session_cap)c, s->feeds[c], sizeof(s->feeds[c]));
+	}
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		enum session_cap c = hook_defs[i].cap;
+
+		has[c] = true;
+		s->status[i].feeds = s->feeds[c][0] ? s->feeds[c] : NULL;
+		if (s->status[i].attached) {
+			any[c] = true;
+			variants[c] |= 1u << s->hooks[i].attached_as;
+		} else {
+			all[c] = false;
+		}
+	}
+	for (int c = 0; c < N_CAPS; c++) {
+		s->caps.available[c] = has[c] && (cap_defs[c].all ? all[c] : any[c]);
+		s->caps.variants[c] = s->caps.available[c] ? variants[c] : 0;
+	}
 }
 
 static void summarise_mode(struct session *s)
@@ -922,7 +1056,7 @@ struct session *session_open(const struct session_opts *opts, char *err, size_t 
 	probe_hooks(s);
 	phase_done("probe (BTF prototypes, kernel limits)");
 	for (int id = 0; id < N_OBJECTS; id++) {
-		load_object(s, (enum object_id)id);
+		load_object(s, (enum session_object)id);
 		phase_done(object_names[id]);
 	}
 	for (size_t i = 0; i < N_HOOKS; i++) {
@@ -936,6 +1070,7 @@ struct session *session_open(const struct session_opts *opts, char *err, size_t 
 			 s->status[N_HOOKS - 1].reason);
 		goto fail;
 	}
+	fill_caps(s);
 	summarise_mode(s);
 	/* libbpf's parses of the kernel BTF leave about 11 MiB of freed heap
 	 * behind (docs/bench.md): give it back */
@@ -958,7 +1093,7 @@ void session_close(struct session *s)
 			bpf_link__destroy(s->hooks[i].links[p]);
 	phase_done("detach");
 	for (int id = 0; id < N_OBJECTS; id++)
-		destroy_object(s, (enum object_id)id);
+		destroy_object(s, (enum session_object)id);
 	free(s->percpu);
 	free(s->syms);
 	free(s);
@@ -975,12 +1110,9 @@ const char *session_mode_name(const struct session *s)
 	return s->mode_name;
 }
 
-bool session_hook_attached(const struct session *s, const char *hook)
+const struct session_caps *session_caps(const struct session *s)
 {
-	for (size_t i = 0; i < N_HOOKS; i++)
-		if (!strcmp(hook_defs[i].name, hook))
-			return s->status[i].attached;
-	return false;
+	return &s->caps;
 }
 
 /* ---- reads ---- */

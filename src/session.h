@@ -44,6 +44,83 @@ struct session_opts {
 	const char *pin_dir;
 };
 
+/*
+ * Capabilities: what the hooks give.  Each hook of the table in session.c
+ * names the one it feeds, and session_open fills a record of them once,
+ * after attach (session_caps), so that nothing downstream asks for a hook
+ * by name.  A capability needs ANY of its hooks (one transport's notify is
+ * enough) or ALL of them (a driver may add buffers through any of the four
+ * add functions: missing one would undercount).
+ */
+enum session_cap {
+	CAP_DISCOVERY,	/* virtio_uevent: devices that probed before vqwatch */
+	CAP_SLOTS,	/* vp/vm_find_vqs: the driver's slots, at probe (any) */
+	CAP_OFFER,	/* vp_modern/vm_get_features: the offer, at probe (any) */
+	CAP_NEGOTIATED,	/* virtio_features_ok: negotiated features, at probe */
+	CAP_DELETION,	/* vring_del_virtqueue */
+	CAP_KICKS,	/* vp_notify, vm_notify (any) */
+	CAP_KICKS_DATA,	/* the _with_data notifies (any); kicks' availability is CAP_KICKS's */
+	CAP_IRQ_VRING,	/* vring_interrupt: per queue */
+	CAP_ADDS,	/* the four virtqueue_add_* (all) */
+	CAP_GET_BUF,	/* virtqueue_get_buf, virtqueue_get_buf_ctx (all) */
+	CAP_IRQ_TP,	/* tp_btf/irq_handler_entry and _exit (all): per vector */
+	CAP_RING,	/* the ring program (loaded: it runs on demand) */
+	N_CAPS
+};
+
+/* The counters of a queue (struct vq_queue) that capabilities feed. */
+enum session_counter {
+	CTR_KICKS,
+	CTR_INTERRUPTS,
+	CTR_SPURIOUS,
+	CTR_ADDED,
+	CTR_COMPLETED,
+	CTR_OUT_BYTES,
+	CTR_IN_BYTES,
+	CTR_POSTED_IN_BYTES,
+	CTR_INFLIGHT,
+	CTR_OLDEST,
+	CTR_LATENCY,
+	N_COUNTERS
+};
+
+/* How a hook attaches: its programs per variant (session.c's table). */
+enum session_variant { V_FENTRY, V_KPROBE, V_TRACEPOINT, N_VARIANTS };
+
+/* One BPF object per concern (session.c). */
+enum session_object { OBJ_QUEUES, OBJ_TRAFFIC, OBJ_IRQ, OBJ_RING, N_OBJECTS };
+
+#define SESSION_MAX_PROGS 2	/* per variant: entry and exit (kprobe + kretprobe) */
+
+struct session_hook_def {
+	const char *name;		/* the kernel function, or the tracepoint */
+	enum session_object obj;
+	bool is_function;		/* probed in kallsyms and BTF */
+	enum session_cap cap;		/* what it feeds */
+	const char *progs[N_VARIANTS][SESSION_MAX_PROGS];	/* program names per variant */
+};
+
+/* The hook table itself, read-only (tests check it against the objects). */
+const struct session_hook_def *session_hook_table(size_t *n);
+
+struct session_caps {
+	bool available[N_CAPS];
+	/* the variants its hooks attached as (1 << V_FENTRY, ...); 0 when it
+	 * is not available */
+	unsigned int variants[N_CAPS];
+};
+
+/* Whether some set of capabilities that feeds the counter is all available
+ * in caps (latency needs both CAP_ADDS and CAP_GET_BUF). */
+bool session_counter_fed(const struct session_caps *caps, enum session_counter c);
+/* "kicks", "buffers_added", ... (the JSON's names without their units:
+ * "latency" for latency_us, "oldest_inflight" for oldest_inflight_ms) */
+const char *session_counter_name(enum session_counter c);
+/* "kicks", "adds", ... (for messages) */
+const char *session_cap_name(enum session_cap c);
+/* Whether a capability needs all of its hooks (else any one). */
+bool session_cap_needs_all(enum session_cap c);
+
 struct session;
 
 /* --pin DIR: 0 when DIR is (or was made) a directory on bpffs; else -1
@@ -61,10 +138,12 @@ const struct vq_hook_status *session_hooks(const struct session *s, size_t *n);
 /* The attach mode in one word: "fentry", "kprobe", "tracepoint", or
  * "fentry+kprobe" when hooks attached in both. */
 const char *session_mode_name(const struct session *s);
-/* Whether the hook (by name, e.g. "vp_notify") is attached. */
-bool session_hook_attached(const struct session *s, const char *hook);
+/* What the attached hooks give, filled once by session_open. */
+const struct session_caps *session_caps(const struct session *s);
 
-/* Interrupt counters of one irq, summed over CPUs; -1 if unreadable. */
+/* Interrupt counters of one irq, summed over CPUs: zeros (dev_id 0) for an
+ * irq no virtio handler ran on yet; -1 without the irq object, or for an
+ * irq beyond its map. */
 int session_irq_counts(struct session *s, int irq, struct vq_irq_count *sum);
 /* Calls fn for every irq a virtio handler ran on (interrupts > 0). */
 int session_for_each_irq(struct session *s,

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Test suites, included by the top-level Makefile.
-#   unit  tests/unit/test_*.c: cmocka, pure logic, built with ASan + UBSan
+#   unit  tests/unit/test_*.c: cmocka, pure logic, built with ASan + UBSan;
+#         and tests/caps/test_*.c: the session's hook table against the BPF
+#         objects it names, opened (never loaded: no privileges needed)
 #   cli   tests/cli/run: the binary's exit codes, text and JSON (jq), on
 #         fixtures; then once more under valgrind
 #   ship  tests/ship/run: what make install ships: man page and bash
@@ -24,6 +26,7 @@ UNIT_CFLAGS := -O1 -g $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPU
 	       -DVQWATCH_VERSION='"$(VERSION)"' $(SAN_FLAGS)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(TEST_OUT)/%,$(wildcard tests/unit/test_*.c))
 BPF_TESTS   := $(patsubst tests/bpf/%.c,$(TEST_OUT)/%,$(wildcard tests/bpf/test_*.c))
+TABLE_TESTS := $(patsubst tests/caps/%.c,$(TEST_OUT)/%,$(wildcard tests/caps/test_*.c))
 
 $(TEST_OUT):
 	mkdir -p $@
@@ -31,6 +34,11 @@ $(TEST_OUT):
 # Each unit test links the pure core, sanitized, with cmocka.
 $(TEST_OUT)/test_%: tests/unit/test_%.c $(CORE_SRCS) $(wildcard src/*.h include/*.h) | $(TEST_OUT)
 	$(CC) $(UNIT_CFLAGS) $< $(CORE_SRCS) -lcmocka -lz -o $@
+
+# The hook table's tests link the session and the skeletons too, sanitized:
+# they only open the embedded objects, so they run unprivileged, first.
+$(TEST_OUT)/test_%: tests/caps/test_%.c $(SESSION_SRCS) $(CORE_SRCS) $(SKELS) $(wildcard src/*.h include/*.h) | $(TEST_OUT)
+	$(CC) $(UNIT_CFLAGS) $< $(SESSION_SRCS) $(CORE_SRCS) -lcmocka -lbpf -lelf -lz -o $@
 
 # BPF tests link the session and the skeletons (dynamic: they run on the host).
 $(TEST_OUT)/test_%: tests/bpf/test_%.c $(SESSION_SRCS) $(CORE_SRCS) $(SKELS) | $(TEST_OUT)
@@ -41,8 +49,8 @@ $(TEST_OUT)/test_%: tests/bpf/test_%.c $(SESSION_SRCS) $(CORE_SRCS) $(SKELS) | $
 $(TEST_OUT)/%.static: tests/bpf/%.c $(SESSION_SRCS) $(CORE_SRCS) $(SKELS) | $(TEST_OUT)
 	$(CC) $(ALL_CFLAGS) -static $< $(SESSION_SRCS) $(CORE_SRCS) -l:libbpf.a -l:libelf.a -l:libz.a -o $@
 
-test-unit: $(UNIT_TESTS)
-	@rc=0; for t in $(UNIT_TESTS); do echo "== $$t"; $$t || rc=1; done; exit $$rc
+test-unit: $(UNIT_TESTS) $(TABLE_TESTS)
+	@rc=0; for t in $(UNIT_TESTS) $(TABLE_TESTS); do echo "== $$t"; $$t || rc=1; done; exit $$rc
 
 test-cli: $(OUTPUT)/vqwatch
 	tests/cli/run $(OUTPUT)/vqwatch

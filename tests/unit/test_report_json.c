@@ -253,9 +253,9 @@ static void test_report_nulls(void **state)
 static void test_report_hooks(void **state)
 {
 	static const struct vq_hook_status hooks[] = {
-		{ "irq_handler_entry", true, "tracepoint", "" },
-		{ "vring_interrupt", false, NULL, "no BTF for vring_interrupt" },
-		{ "virtqueue_notify", true, "fentry", "" },
+		{ "irq_handler_entry", true, "tracepoint", "", NULL },
+		{ "vring_interrupt", false, NULL, "no BTF for vring_interrupt", "interrupts" },
+		{ "virtqueue_notify", true, "fentry", "", "kicks" },
 	};
 	struct vq_report r = { .mode = "tracepoint", .duration_s = 10,
 			       .hooks = hooks, .n_hooks = ARRAY_SIZE(hooks) };

@@ -36,8 +36,11 @@ static void set_counter(struct vq_counter *c, uint64_t value)
 }
 
 static const struct vq_hook_status hooks[] = {
-	{ .hook = "vp_notify", .attached = false, .reason = "not in kallsyms" },
-	{ .hook = "tp_btf/irq_handler_entry", .attached = true, .mode = "tracepoint" },
+	{ .hook = "vp_notify", .attached = false, .feeds = "kicks", .reason = "not in kallsyms" },
+	{ .hook = "tp_btf/irq_handler_entry", .attached = true, .mode = "tracepoint",
+	  .feeds = "interrupts, spurious_interrupts" },
+	{ .hook = "vring_interrupt", .attached = true, .mode = "kprobe",
+	  .feeds = "interrupts, spurious_interrupts", .reason = "no BTF for vring_interrupt" },
 };
 
 /*
@@ -195,6 +198,15 @@ static void test_self_metrics(void **state)
 	assert_line(text, "# TYPE vqwatch_hook_attached gauge");
 	assert_line(text, "vqwatch_hook_attached{hook=\"vp_notify\"} 0");
 	assert_line(text, "vqwatch_hook_attached{hook=\"tp_btf/irq_handler_entry\"} 1");
+	/* a skipped hook's reason says what it feeds; an attached one's why
+	 * it is not in a preferred mode */
+	assert_line(text, "# TYPE vqwatch_hook_info gauge");
+	assert_line(text, "vqwatch_hook_info{hook=\"vp_notify\",mode=\"\","
+		    "reason=\"feeds kicks; not in kallsyms\"} 1");
+	assert_line(text, "vqwatch_hook_info{hook=\"tp_btf/irq_handler_entry\","
+		    "mode=\"tracepoint\",reason=\"\"} 1");
+	assert_line(text, "vqwatch_hook_info{hook=\"vring_interrupt\",mode=\"kprobe\","
+		    "reason=\"no BTF for vring_interrupt\"} 1");
 	assert_line(text, "# TYPE vqwatch_events_lost_total counter");
 	/* by cause, every cause (0 too), no unlabelled total */
 	assert_line(text, "vqwatch_events_lost_total{cause=\"inflight_map_full\"} 5");
@@ -223,6 +235,8 @@ static void test_sysfs_mode(void **state)
 	assert_line(text, "vqwatch_attach_mode{mode=\"sysfs\"} 1");
 	assert_no_line_starting(text, "vqwatch_hook_attached");
 	assert_no_line_starting(text, "# HELP vqwatch_hook_attached");
+	assert_no_line_starting(text, "vqwatch_hook_info");
+	assert_no_line_starting(text, "# HELP vqwatch_hook_info");
 	assert_no_line_starting(text, "vqwatch_events_lost_total");
 	assert_no_line_starting(text, "# TYPE vqwatch_events_lost_total");
 	assert_no_line_starting(text, "vqwatch_scrape_duration_seconds");
