@@ -107,7 +107,7 @@ static const char *const counter_names[N_COUNTERS] = {
 	[CTR_COMPLETED] = "buffers_completed", [CTR_OUT_BYTES] = "out_bytes",
 	[CTR_IN_BYTES] = "in_bytes", [CTR_POSTED_IN_BYTES] = "posted_in_bytes",
 	[CTR_INFLIGHT] = "inflight", [CTR_OLDEST] = "oldest_inflight",
-	[CTR_LATENCY] = "latency",
+	[CTR_STALLS] = "stalls", [CTR_LATENCY] = "latency",
 };
 
 #define CAPS(c) (1u << (c))
@@ -132,6 +132,9 @@ static const struct {
 	{ CTR_IN_BYTES, CAPS(CAP_GET_BUF) },
 	{ CTR_INFLIGHT, CAPS(CAP_RING) },
 	{ CTR_OLDEST, CAPS(CAP_RING) },
+	/* queue-stalled episodes, watched at each sample (collect.c): as
+	 * oldest, on queues whose role completes promptly */
+	{ CTR_STALLS, CAPS(CAP_RING) },
 	{ CTR_LATENCY, CAPS(CAP_ADDS) | CAPS(CAP_GET_BUF) },
 };
 

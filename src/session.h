@@ -80,6 +80,7 @@ enum session_counter {
 	CTR_POSTED_IN_BYTES,
 	CTR_INFLIGHT,
 	CTR_OLDEST,
+	CTR_STALLS,
 	CTR_LATENCY,
 	N_COUNTERS
 };

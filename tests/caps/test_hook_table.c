@@ -64,6 +64,7 @@ static const struct {
 	{ CTR_INFLIGHT, offsetof(struct vq_queue, inflight) },
 	{ CTR_OLDEST, offsetof(struct vq_queue, oldest_inflight_ms) },
 	{ CTR_POSTED_IN_BYTES, offsetof(struct vq_queue, posted_in_bytes) },
+	{ CTR_STALLS, offsetof(struct vq_queue, stalls) },
 	{ CTR_LATENCY, offsetof(struct vq_queue, latency) },
 };
 
@@ -328,8 +329,8 @@ static void test_model_counters_named(void **state)
 			assert_string_not_equal(session_counter_name((enum session_counter)c),
 						session_counter_name((enum session_counter)k));
 	}
-	/* struct vq_queue: ten struct vq_counter from kicks to posted_in_bytes,
-	 * then the latency histogram */
+	/* struct vq_queue: eleven struct vq_counter from kicks to stalls, then
+	 * the latency histogram */
 	assert_int_equal(offsetof(struct vq_queue, latency) - offsetof(struct vq_queue, kicks),
 			 (ARRAY_SIZE(model_counters) - 1) * sizeof(struct vq_counter));
 	assert_int_equal(offsetof(struct vq_queue, latency) + sizeof(struct vq_hist),
