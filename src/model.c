@@ -102,3 +102,34 @@ const char *source_name(enum vq_source src)
 {
 	return source_names[src];
 }
+
+bool report_bpf_cost(const struct vq_report *r, struct vq_bpf_cost *cost)
+{
+	uint64_t completed = 0, interrupts = 0, runs = 0;
+
+	*cost = (struct vq_bpf_cost){ 0 };
+	if (!r->prog_stats_known || !r->bpf_stats_enabled)
+		return false;
+	for (size_t i = 0; i < r->n_prog_stats; i++) {
+		cost->run_ns += r->prog_stats[i].run_ns;
+		runs += r->prog_stats[i].runs;
+	}
+	for (size_t i = 0; i < r->n_devices; i++)
+		for (size_t j = 0; j < r->devices[i].n_queues; j++) {
+			const struct vq_queue *q = &r->devices[i].queues[j];
+
+			completed += q->buffers_completed.known ? q->buffers_completed.value : 0;
+			interrupts += q->interrupts.known ? q->interrupts.value : 0;
+		}
+	if (completed) {
+		cost->events = completed;
+		cost->per = "buffer completed";
+	} else if (interrupts) {
+		cost->events = interrupts;
+		cost->per = "interrupt";
+	} else {
+		cost->events = runs;
+		cost->per = "program run";
+	}
+	return cost->events > 0;
+}

@@ -132,6 +132,16 @@ struct vq_hook_status {
 	const char *feeds;	/* what it gives: "kicks", ...; NULL if unknown */
 };
 
+/* vqwatch's own cost in the kernel: one BPF program, from the kernel's
+ * BPF statistics (kernel.bpf_stats_enabled; counted only while on). */
+struct vq_prog_stat {
+	const char *program;	/* "vp_notify_fentry" */
+	const char *hook;	/* the hook it serves */
+	uint64_t runs, run_ns;
+};
+
+#define VQ_MAX_PROG_STATS 32
+
 /* The process that made the report (process.h), for its own cost. */
 struct vq_process {
 	bool known;
@@ -167,6 +177,11 @@ struct vq_report {
 	struct vq_finding *findings;
 	size_t n_findings;
 	struct vq_process process;	/* metrics and the daemon */
+	/* the attached programs' statistics; known with BPF, and then
+	 * bpf_stats_enabled says whether the kernel counts them */
+	bool prog_stats_known, bpf_stats_enabled;
+	struct vq_prog_stat prog_stats[VQ_MAX_PROG_STATS];
+	size_t n_prog_stats;
 };
 
 /* Allocation helpers: return NULL on ENOMEM. */
@@ -177,6 +192,15 @@ struct vq_finding *report_add_finding(struct vq_report *r, enum vq_severity sev,
 				      const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 void report_free(struct vq_report *r);
+
+/* vqwatch's BPF time over the report's events: every program's run time
+ * summed, per buffer completed (else per interrupt, else per program run).
+ * false when the kernel did not count (stats off) or nothing ran. */
+struct vq_bpf_cost {
+	uint64_t run_ns, events;
+	const char *per;	/* "buffer completed", "interrupt", "program run" */
+};
+bool report_bpf_cost(const struct vq_report *r, struct vq_bpf_cost *cost);
 
 const char *severity_name(enum vq_severity sev);
 int severity_parse(const char *s);	/* -1 if unknown */

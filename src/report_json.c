@@ -230,6 +230,60 @@ static void write_hooks(struct json_writer *w, const struct vq_report *r)
 	json_object_end(w);
 }
 
+/* bpf_stats_enabled, programs [{program, hook, runs, run_ns}] and
+ * bpf_ns_per_event: null without BPF; runs and times null while the kernel
+ * does not count them. */
+static void write_cost(struct json_writer *w, const struct vq_report *r)
+{
+	struct vq_bpf_cost cost;
+	bool counted = r->prog_stats_known && r->bpf_stats_enabled;
+
+	json_name(w, "bpf_stats_enabled");
+	if (r->prog_stats_known)
+		json_bool(w, r->bpf_stats_enabled);
+	else
+		json_null(w);
+	json_name(w, "programs");
+	if (!r->prog_stats_known) {
+		json_null(w);
+	} else {
+		json_array_begin(w);
+		for (size_t i = 0; i < r->n_prog_stats; i++) {
+			const struct vq_prog_stat *p = &r->prog_stats[i];
+
+			json_object_begin(w);
+			string_or_null(w, "program", p->program);
+			string_or_null(w, "hook", p->hook);
+			json_name(w, "runs");
+			if (counted)
+				json_uint(w, p->runs);
+			else
+				json_null(w);
+			json_name(w, "run_ns");
+			if (counted)
+				json_uint(w, p->run_ns);
+			else
+				json_null(w);
+			json_object_end(w);
+		}
+		json_array_end(w);
+	}
+	json_name(w, "bpf_cost");
+	if (report_bpf_cost(r, &cost)) {
+		json_object_begin(w);
+		json_name(w, "run_ns");
+		json_uint(w, cost.run_ns);
+		json_name(w, "events");
+		json_uint(w, cost.events);
+		string_or_null(w, "per", cost.per);
+		json_name(w, "ns_per_event");
+		json_double(w, (double)cost.run_ns / (double)cost.events);
+		json_object_end(w);
+	} else {
+		json_null(w);
+	}
+}
+
 int report_write_json(FILE *out, const struct vq_report *r)
 {
 	struct json_writer w;
@@ -265,6 +319,7 @@ int report_write_json(FILE *out, const struct vq_report *r)
 	} else {
 		json_null(&w);
 	}
+	write_cost(&w, r);
 	json_object_end(&w);
 	json_name(&w, "devices");
 	json_array_begin(&w);

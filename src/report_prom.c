@@ -197,6 +197,36 @@ static void write_self(FILE *out, const struct vq_report *r, double scrape_secon
 		}
 	}
 
+	if (r->prog_stats_known) {
+		family(out, "bpf_stats_enabled", "gauge",
+		       "Whether the kernel counts BPF program runs and time "
+		       "(sysctl kernel.bpf_stats_enabled); vqwatch_bpf_program_* only while it does.");
+		fprintf(out, PROM_PREFIX "bpf_stats_enabled %d\n", r->bpf_stats_enabled ? 1 : 0);
+	}
+	if (r->prog_stats_known && r->bpf_stats_enabled && r->n_prog_stats) {
+		family(out, "bpf_program_runs_total", "counter",
+		       "Runs of each of vqwatch's BPF programs (while kernel.bpf_stats_enabled).");
+		for (size_t i = 0; i < r->n_prog_stats; i++) {
+			first = true;
+			fputs(PROM_PREFIX "bpf_program_runs_total{", out);
+			label(out, &first, "program", r->prog_stats[i].program);
+			label(out, &first, "hook", r->prog_stats[i].hook);
+			fprintf(out, "} %" PRIu64 "\n", r->prog_stats[i].runs);
+		}
+		family(out, "bpf_program_run_seconds_total", "counter",
+		       "Time spent in each of vqwatch's BPF programs (while kernel.bpf_stats_enabled): "
+		       "its cost to the traced I/O.");
+		for (size_t i = 0; i < r->n_prog_stats; i++) {
+			first = true;
+			fputs(PROM_PREFIX "bpf_program_run_seconds_total{", out);
+			label(out, &first, "program", r->prog_stats[i].program);
+			label(out, &first, "hook", r->prog_stats[i].hook);
+			fputs("} ", out);
+			fixed_point(out, r->prog_stats[i].run_ns, 9);
+			fputc('\n', out);
+		}
+	}
+
 	if (r->n_sources) {
 		family(out, "scrape_source_success", "gauge",
 		       "Whether a source could be read for this scrape (1) or not (0: its data is "

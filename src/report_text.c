@@ -197,6 +197,7 @@ static void write_device(FILE *out, const struct vq_device *d, enum report_style
 /* The session's header: mode, hooks, losses. */
 static void write_session(FILE *out, const struct vq_report *r)
 {
+	struct vq_bpf_cost cost;
 	size_t attached = 0;
 
 	for (size_t i = 0; i < r->n_hooks; i++)
@@ -206,6 +207,13 @@ static void write_session(FILE *out, const struct vq_report *r)
 	if (r->events_lost_known)
 		fprintf(out, "  events lost %" PRIu64, r->events_lost);
 	fputc('\n', out);
+	if (report_bpf_cost(r, &cost))
+		fprintf(out, "  cost: BPF %.2f us per %s (%.1f ms over %" PRIu64 ", every program "
+			"summed)\n", (double)cost.run_ns / (double)cost.events / 1000, cost.per,
+			(double)cost.run_ns / 1e6, cost.events);
+	else if (r->prog_stats_known && !r->bpf_stats_enabled)
+		fprintf(out, "  cost: not counted (sysctl kernel.bpf_stats_enabled=1 counts vqwatch's "
+			"BPF time)\n");
 	for (size_t i = 0; i < r->n_hooks; i++)
 		if (!r->hooks[i].attached)
 			fprintf(out, "  skipped %-26s %s\n", r->hooks[i].hook, r->hooks[i].reason);

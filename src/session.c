@@ -1407,3 +1407,41 @@ size_t session_losses(struct session *s, struct vq_loss_count *out, size_t max)
 	return n;
 }
 
+
+bool session_bpf_stats_enabled(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "re");
+	int on = 0;
+
+	if (!f)
+		return false;
+	if (fscanf(f, "%d", &on) != 1)
+		on = 0;
+	fclose(f);
+	return on > 0;
+}
+
+size_t session_prog_stats(const struct session *s, struct vq_prog_stat *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		const struct session_hook_def *h = &hook_defs[i];
+		enum session_variant v = s->hooks[i].attached_as;
+
+		if (!s->status[i].attached || !s->objs[h->obj])
+			continue;
+		for (int p = 0; p < MAX_PROGS && h->progs[v][p] && n < max; p++) {
+			struct bpf_program *prog =
+				bpf_object__find_program_by_name(s->objs[h->obj], h->progs[v][p]);
+			struct bpf_prog_info info = { 0 };
+			__u32 len = sizeof(info);
+
+			if (!prog || bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+				continue;
+			out[n++] = (struct vq_prog_stat){ h->progs[v][p], h->name, info.run_cnt,
+							  info.run_time_ns };
+		}
+	}
+	return n;
+}

@@ -197,4 +197,10 @@ void session_ring_count_put(struct session *s, uint64_t vq, const struct vq_ring
  * to max (what, count) pairs, returns how many. */
 size_t session_losses(struct session *s, struct vq_loss_count *out, size_t max);
 
+/* Whether the kernel counts BPF program runs (kernel.bpf_stats_enabled). */
+bool session_bpf_stats_enabled(void);
+/* Each loaded program's runs and run time (the kernel's bpf_prog_info),
+ * attached ones and the ring program: fills up to max, returns how many. */
+size_t session_prog_stats(const struct session *s, struct vq_prog_stat *out, size_t max);
+
 #endif

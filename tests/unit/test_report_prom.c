@@ -579,6 +579,53 @@ static void test_write_error(void **state)
 	report_free(&r);
 }
 
+/* vqwatch's own BPF cost: per program while the kernel counts it, and
+ * only the switch while it does not. */
+static void test_program_stats(void **state)
+{
+	struct vq_report r;
+	struct vq_bpf_cost cost;
+	char *text;
+
+	(void)state;
+	build_report(&r);
+	r.prog_stats_known = true;
+	r.bpf_stats_enabled = true;
+	r.prog_stats[0] = (struct vq_prog_stat){ "vq_irq_entry", "tp_btf/irq_handler_entry", 1000,
+						 250000 };
+	r.prog_stats[1] = (struct vq_prog_stat){ "vq_snapshot", "syscall/vq_snapshot", 10, 1000000000 };
+	r.n_prog_stats = 2;
+	text = render(&r, -1);
+	assert_line(text, "vqwatch_bpf_stats_enabled 1");
+	assert_line(text, "# TYPE vqwatch_bpf_program_runs_total counter");
+	assert_line(text, "vqwatch_bpf_program_runs_total{program=\"vq_irq_entry\","
+		    "hook=\"tp_btf/irq_handler_entry\"} 1000");
+	assert_line(text, "vqwatch_bpf_program_run_seconds_total{program=\"vq_irq_entry\","
+		    "hook=\"tp_btf/irq_handler_entry\"} 0.00025");
+	assert_line(text, "vqwatch_bpf_program_run_seconds_total{program=\"vq_snapshot\","
+		    "hook=\"syscall/vq_snapshot\"} 1");
+	free(text);
+	/* per buffer completed: the blk queue's completions in build_report */
+	assert_true(report_bpf_cost(&r, &cost));
+	assert_int_equal(cost.run_ns, 1000250000);
+	assert_string_equal(cost.per, "buffer completed");
+	assert_true(cost.events > 0);
+
+	r.bpf_stats_enabled = false;
+	text = render(&r, -1);
+	assert_line(text, "vqwatch_bpf_stats_enabled 0");
+	assert_no_line_starting(text, "vqwatch_bpf_program_runs_total");
+	assert_no_line_starting(text, "# HELP vqwatch_bpf_program_run_seconds_total");
+	assert_false(report_bpf_cost(&r, &cost));
+	free(text);
+
+	r.prog_stats_known = false;	/* no BPF: not even the switch */
+	text = render(&r, -1);
+	assert_no_line_starting(text, "vqwatch_bpf_stats_enabled");
+	free(text);
+	report_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -594,6 +641,7 @@ int main(void)
 		cmocka_unit_test(test_histogram_empty),
 		cmocka_unit_test(test_families_grouped),
 		cmocka_unit_test(test_write_error),
+		cmocka_unit_test(test_program_stats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
