@@ -104,6 +104,12 @@ vmlinux-update:
 	@test -r $(VMLINUX_BTF) || { echo "vqwatch: $(VMLINUX_BTF) not readable: set VMLINUX_BTF=FILE" >&2; exit 1; }
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $(VMLINUX_H)
 
+# The arm64 header from a booted arm64 guest (QEMU, Debian's newest 6.12
+# cloud-arm64 kernel), with its provenance in the header's first comment.
+.PHONY: vmlinux-update-arm64
+vmlinux-update-arm64:
+	tests/vm/vmlinux-btf arm64
+
 # Debug info stripped before embedding (BTF stays: CO-RE needs it).
 $(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.bpf.h include/*.h) $(VMLINUX_H) | $(OUTPUT)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp

@@ -6,7 +6,7 @@
  * from /sys/kernel/btf/vmlinux of a booted arm64 guest (qemu-system-aarch64
  * -M virt -cpu max, TCG) running Debian's
  *   linux-image-6.12.118+deb12-cloud-arm64-unsigned 6.12.118-1~deb12u1
- * (`make vmlinux-update-arm64` repeats this; see the Makefile).
+ * (`make vmlinux-update-arm64` repeats this: tests/vm/vmlinux-btf).
  * In that kernel virtio core, virtio_ring and virtio_pci are built in, so their
  * types (struct virtio_device, virtqueue, vring_virtqueue, virtio_pci_device)
  * are here; virtio_balloon, virtio_mmio, virtio_blk, virtio_net and
