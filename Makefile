@@ -46,13 +46,14 @@ WERROR     ?= 1
 # vmlinux.h is committed per architecture (as bcc's libbpf-tools do), so the
 # build does not depend on the build host's kernel.  x86: generated from a
 # 6.18 kernel with every virtio driver built in (all the types the programs
-# read are there).  arm64: from /sys/kernel/btf/vmlinux of a QEMU -M virt
-# guest booting Debian's linux-image-6.12.118+deb12-cloud-arm64-unsigned
-# 6.12.118-1~deb12u1 (virtio core, ring and PCI built in; balloon, mmio, blk,
-# net are modules whose types are not in it: the programs read none of them;
-# provenance in the header's first comment).  CO-RE relocates each field
-# access at load time, so each serves 6.1 and 6.12 guests too.
-# `make vmlinux-update [ARCH=arm64] VMLINUX_BTF=FILE` regenerates one.
+# read are there).  arm64: from /sys/kernel/btf of a QEMU -M virt guest
+# booting Debian's linux-image-6.12.118+deb12-cloud-arm64-unsigned
+# 6.12.118-1~deb12u1: vmlinux (virtio core, ring and PCI built in) plus the
+# types of the virtio modules (balloon, blk, mmio, net, rng) from their BTF;
+# provenance in the header's first comment; `make vmlinux-update-arm64`
+# regenerates it.  CO-RE relocates each field access at load time, so each
+# serves 6.1 and 6.12 guests too.  `make vmlinux-update VMLINUX_BTF=FILE`
+# regenerates the build host's architecture's from one BTF file.
 VMLINUX_H  := include/vmlinux/$(ARCH)/vmlinux.h
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 VERSION    := $(shell cat VERSION)
@@ -105,7 +106,8 @@ vmlinux-update:
 	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $(VMLINUX_H)
 
 # The arm64 header from a booted arm64 guest (QEMU, Debian's newest 6.12
-# cloud-arm64 kernel), with its provenance in the header's first comment.
+# cloud-arm64 kernel): vmlinux and the virtio modules' BTF, with its
+# provenance in the header's first comment.
 .PHONY: vmlinux-update-arm64
 vmlinux-update-arm64:
 	tests/vm/vmlinux-btf arm64
