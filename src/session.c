@@ -400,17 +400,32 @@ static void btf_cache_free(struct btf_cache *c)
 	btf__free(c->vmlinux.btf);
 }
 
+/* strerror() for the kernel's answers to bpf(): ENOTSUPP (524) is the
+ * kernel's own, unknown to libc ("Unknown error 524"); it is what fentry on
+ * arm64 before Linux 6.5 (no ftrace direct calls) answers at attach. */
+static const char *bpf_strerror(int e)
+{
+	return e == 524 ? "ENOTSUPP (524): not supported by this kernel" : strerror(e);
+}
+
 /* x86-64 BPF trampolines took at most 6 arguments before Linux 6.6
  * (reference section 2, item 0: fentry on 7-argument vp_find_vqs fails on
- * 6.1 with ENOTSUPP). */
+ * 6.1 with ENOTSUPP).  arm64's take 8 (the argument registers x0-x7) in the
+ * kernels this is tested on; they reach kernel functions only from Linux 6.5
+ * (ftrace direct calls): on 6.1 every fentry attach answers ENOTSUPP and
+ * auto mode uses kprobes. */
 static int trampoline_max_args(void)
 {
+#if defined(__aarch64__)
+	return 8;
+#else
 	struct utsname u;
 	int major = 0, minor = 0;
 
 	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
 		return 6;
 	return major > 6 || (major == 6 && minor >= 6) ? 12 : 6;
+#endif
 }
 
 static bool kprobes_available(void)
@@ -836,7 +851,7 @@ static bool refuse_program(struct session *s, enum session_object id, const char
 				s->hooks[i].candidate[v] = false;
 				strbuf_printf(s->hooks[i].why_not[v], sizeof(s->hooks[i].why_not[v]),
 					      "%s refused at load: %s", variant_names[v],
-					      what[0] ? what : strerror(-err));
+					      what[0] ? what : bpf_strerror(-err));
 				/* fentry refused for lack of trampolines is refused for all */
 				if (v == V_FENTRY && (err == -EPERM || err == -ENOTSUP ||
 						      err == -524 /* ENOTSUPP */))
@@ -846,7 +861,7 @@ static bool refuse_program(struct session *s, enum session_object id, const char
 							strbuf_printf(s->hooks[j].why_not[V_FENTRY],
 								      sizeof(s->hooks[j].why_not[0]),
 								      "fentry refused by this kernel "
-								      "(%s)", strerror(-err));
+								      "(%s)", bpf_strerror(-err));
 						}
 				return true;
 			}
@@ -863,7 +878,7 @@ static void refuse_object(struct session *s, enum session_object id, int err)
 			if (s->hooks[i].candidate[v]) {
 				s->hooks[i].candidate[v] = false;
 				strbuf_printf(s->hooks[i].why_not[v], sizeof(s->hooks[i].why_not[v]),
-					      "load: %s", strerror(-err));
+					      "load: %s", bpf_strerror(-err));
 			}
 	}
 }
@@ -931,7 +946,7 @@ static void attach_hook(struct session *s, size_t i)
 			st->links[p] = bpf_program__attach(prog);
 			if (!st->links[p]) {
 				strbuf_printf(st->why_not[v], sizeof(st->why_not[v]),
-					      "%s attach: %s", variant_names[v], strerror(errno));
+					      "%s attach: %s", variant_names[v], bpf_strerror(errno));
 				ok = false;
 			}
 		}

@@ -18,7 +18,8 @@
 #         daemon natively and a saved guest scrape
 #   bpf   tests/bpf/test_*.c: the BPF session on this machine's kernel (root),
 #         and tests/bpf/trace-native: `vqwatch trace` as a user runs it
-#   vm    tests/vm/run: QEMU guests on Debian 6.1 and 6.12 cloud kernels
+#   vm    tests/vm/run: QEMU guests on Debian 6.1 and 6.12 cloud kernels, x86-64
+#         and arm64 (the arm64 binary is cross-built for those)
 
 TEST_OUT    := $(OUTPUT)/tests
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -77,9 +78,17 @@ test-bpf: $(BPF_TESTS) $(OUTPUT)/vqwatch
 	echo "== tests/bpf/pin-native"; tests/bpf/pin-native $(OUTPUT)/vqwatch || rc=1; exit $$rc
 
 # First prove that the harness fails broken scenarios, then run the real ones.
-test-vm: $(OUTPUT)/vqwatch $(BPF_TESTS:=.static)
+# Scenarios with arm64 guests ("arches") need the arm64 build too: it is made
+# (make ARCH=arm64, into build/arm64/) only when some scenario has one.
+VM_ARM64 := $(shell jq -s 'map(.arches // []) | flatten | index("arm64") != null' tests/vm/scenarios/*.json 2>/dev/null)
+VM_ARM64_BIN := build/arm64/vqwatch
+.PHONY: vm-arm64-bin
+vm-arm64-bin:
+	$(MAKE) ARCH=arm64 all
+test-vm: $(OUTPUT)/vqwatch $(BPF_TESTS:=.static) $(if $(filter true,$(VM_ARM64)),vm-arm64-bin)
 	VQWATCH_BIN=$(OUTPUT)/vqwatch tests/vm/run --self-test
-	VQWATCH_BIN=$(OUTPUT)/vqwatch VQWATCH_GUEST_BINS="$(BPF_TESTS:=.static)" tests/vm/run
+	VQWATCH_BIN=$(OUTPUT)/vqwatch VQWATCH_GUEST_BINS="$(BPF_TESTS:=.static)" \
+		$(if $(filter true,$(VM_ARM64)),VQWATCH_BIN_ARM64=$(VM_ARM64_BIN) )tests/vm/run
 
 # make bench: a benchmark, not a test (see tests/bench/vq-bench); natively,
 # then in 6.1 and 6.12 guests.  The empty baseline programs never ship in vqwatch.

@@ -26,6 +26,15 @@
  * reporting_vq and waits for it to come back, so at least one report is
  * certain however the allocator's free lists look.
  *
+ * poll_reporting=1 (arm64 guests): reporting_vq runs without interrupts and
+ * its buffers are polled back.  QEMU 7.2 completes buffers of its free page
+ * hint queue in its iothread and raises the interrupt from there without the
+ * big QEMU lock: on arm's GIC that aborts QEMU ("tcg_handle_interrupt:
+ * assertion failed: (qemu_mutex_iothread_locked())", seen on -M virt with
+ * TCG as soon as this driver's probe report came back), while x86's IOAPIC
+ * delivers through an MMIO write, which takes the lock.  The misnumbering
+ * itself is unchanged: QEMU still consumes the reports on its queue 3.
+ *
  * No MODULE_DEVICE_TABLE: it must never be loaded automatically.
  */
 #include <linux/module.h>
@@ -33,6 +42,7 @@
 #include <linux/virtio.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_balloon.h>
+#include <linux/virtio_ring.h>
 #include <linux/scatterlist.h>
 #include <linux/page_reporting.h>
 #include <linux/workqueue.h>
@@ -41,6 +51,12 @@
 #include <linux/spinlock.h>
 #include <linux/slab.h>
 #include <linux/mm.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+
+static bool poll_reporting;
+module_param(poll_reporting, bool, 0444);
+MODULE_PARM_DESC(poll_reporting, "poll reporting_vq instead of taking its interrupts (QEMU 7.2 on arm64)");
 
 /* Linux's slots (drivers/virtio/virtio_balloon.c); a slot without a name is
  * not created and takes no queue index. */
@@ -219,6 +235,23 @@ static void update_stats(struct work_struct *w)
 		send_stats(vb);
 }
 
+/* Wait until the device gives back a buffer of reporting_vq: woken by its
+ * interrupt, or polled (poll_reporting); timeout in jiffies, or
+ * MAX_SCHEDULE_TIMEOUT for ever.  True when it came back. */
+static bool reporting_wait(struct vdb *vb, struct virtqueue *vq, unsigned int *len, long timeout)
+{
+	unsigned long end = jiffies + (timeout == MAX_SCHEDULE_TIMEOUT ? 0 : timeout);
+
+	if (!poll_reporting)
+		return wait_event_timeout(vb->acked, virtqueue_get_buf(vq, len), timeout) > 0;
+	while (!virtqueue_get_buf(vq, len)) {
+		if (timeout != MAX_SCHEDULE_TIMEOUT && time_after(jiffies, end))
+			return false;
+		msleep(1);
+	}
+	return true;
+}
+
 /* mm's page reporting, as Linux's virtballoon_free_page_report. */
 static int free_page_report(struct page_reporting_dev_info *pr, struct scatterlist *sg,
 			    unsigned int nents)
@@ -232,7 +265,7 @@ static int free_page_report(struct page_reporting_dev_info *pr, struct scatterli
 	if (WARN_ON_ONCE(err))
 		return err;
 	virtqueue_kick(vq);
-	wait_event(vb->acked, virtqueue_get_buf(vq, &len));
+	reporting_wait(vb, vq, &len, MAX_SCHEDULE_TIMEOUT);
 	return 0;
 }
 
@@ -252,7 +285,7 @@ static bool report_probe_page(struct vdb *vb)
 	if (virtqueue_add_inbuf(vq, &sg, 1, vb, GFP_KERNEL))
 		return false;
 	virtqueue_kick(vq);
-	if (!wait_event_timeout(vb->acked, virtqueue_get_buf(vq, &len), 10 * HZ)) {
+	if (!reporting_wait(vb, vq, &len, 10 * HZ)) {
 		dev_warn(&vb->vdev->dev, "the probe's free page report did not come back\n");
 		return false;
 	}
@@ -317,6 +350,8 @@ static int vdb_probe(struct virtio_device *vdev)
 		kfree(vb);
 		return err;
 	}
+	if (poll_reporting && vb->vqs[SLOT_REPORTING])
+		virtqueue_disable_cb(vb->vqs[SLOT_REPORTING]);
 	virtio_device_ready(vdev);
 	if (vb->vqs[SLOT_STATS])
 		send_stats(vb);
@@ -359,7 +394,17 @@ static const struct virtio_device_id id_table[] = {
 	{ 0 },
 };
 
+/* Without EVENT_IDX the device honours VRING_AVAIL_F_NO_INTERRUPT, which
+ * virtqueue_disable_cb sets: with it, a device still interrupts once. */
+static int vdb_validate(struct virtio_device *vdev)
+{
+	if (poll_reporting)
+		__virtio_clear_bit(vdev, VIRTIO_RING_F_EVENT_IDX);
+	return 0;
+}
+
 static struct virtio_driver vdb_driver = {
+	.validate = vdb_validate,
 	.feature_table = features,
 	.feature_table_size = ARRAY_SIZE(features),
 	.driver.name = KBUILD_MODNAME,
