@@ -6,7 +6,7 @@
  *   -> collect (collect.h: attach, or serve what audit knows and say why)
  *   -> first textfile -> run (a sample every second; GET /metrics and each
  *   --interval's textfile read the sources afresh; SIGHUP reloads) -> stop
- *   on SIGTERM/SIGINT (stop serving, last textfile, detach).
+ *   on SIGTERM/SIGINT (stop serving, remove the textfile, detach).
  * Logs are logfmt lines on stderr (log.c).
  */
 #include <errno.h>
@@ -620,11 +620,15 @@ int cmd_daemon(int argc, char **argv)
 		goto stop;
 	}
 
-	/* stop: no new scrapes, the last textfile, then detach */
+	/* stop: no new scrapes, no textfile, then detach.  node_exporter
+	 * exports whatever *.prom it finds: a file left behind would serve a
+	 * stopped agent's last numbers as current forever; gone, its series
+	 * go stale and absent() or the textfile's age says so */
 	http_server_free(d.srv);
 	d.srv = NULL;
-	if (d.textfile && textfile_update(&d, err, sizeof(err)))
-		log_kv("error", "last textfile not written", "error", err, NULL);
+	if (d.textfile && unlink(d.textfile) && errno != ENOENT)
+		log_kv("error", "textfile not removed", "path", d.textfile, "error", strerror(errno),
+		       NULL);
 	ret = d.failed ? EXIT_RUNTIME : EXIT_OK;
 stop:
 	http_server_free(d.srv);
