@@ -41,6 +41,7 @@ endif
 CLANG      ?= clang
 BPFTOOL    ?= bpftool
 LLVM_STRIP ?= llvm-strip
+STRIP      ?= $(CROSS_COMPILE)strip
 STATIC     ?= 1
 WERROR     ?= 1
 # vmlinux.h is committed per architecture (as bcc's libbpf-tools do), so the
@@ -60,14 +61,19 @@ VERSION    := $(shell cat VERSION)
 
 WARN       := -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror)
 CFLAGS     ?= -O2 -g
-ALL_CFLAGS := $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT)$(if $(CROSS_CFLAGS), $(CROSS_CFLAGS)) \
+# Hardening: _FORTIFY_SOURCE needs optimisation (a -O0 build leaves it out).
+FORTIFY    := $(if $(filter -O0,$(CFLAGS)),,-D_FORTIFY_SOURCE=2)
+ALL_CFLAGS := $(CFLAGS) $(WARN) $(FORTIFY) -std=gnu11 -D_GNU_SOURCE -Iinclude -Isrc -I$(OUTPUT)$(if $(CROSS_CFLAGS), $(CROSS_CFLAGS)) \
 	      -DVQWATCH_VERSION='"$(VERSION)"'
 # BPF_PROG() declares a ctx parameter that programs need not use.  -mcpu=v3:
 # compare-and-swap (the hot paths' array slots; kernels 5.12+).
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) $(WARN) -Wno-unused-parameter \
 	      -Iinclude -Iinclude/vmlinux/$(ARCH)
 ifeq ($(STATIC),1)
-LDFLAGS_ALL := -static $(LDFLAGS)$(if $(CROSS_LDFLAGS), $(CROSS_LDFLAGS))
+# -static-pie: one static binary that is still position-independent (ASLR
+# for the loader too); Debian's gcc compiles PIE code by default, its static
+# libraries included.
+LDFLAGS_ALL := -static-pie $(LDFLAGS)$(if $(CROSS_LDFLAGS), $(CROSS_LDFLAGS))
 LIBS        := -l:libbpf.a -l:libelf.a -l:libz.a -l:libevent_extra.a -l:libevent_core.a -l:libinih.a
 else
 LDFLAGS_ALL := $(LDFLAGS)$(if $(CROSS_LDFLAGS), $(CROSS_LDFLAGS))
@@ -226,7 +232,7 @@ INSTALLED   := $(SBINDIR)/vqwatch $(MANDIR)/man8/vqwatch.8 $(BASHCOMPDIR)/vqwatc
 install: $(OUTPUT)/vqwatch
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(BASHCOMPDIR) \
 		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(DATADIR)/vqwatch $(DESTDIR)$(DOCDIR)
-	install -m 0755 $(OUTPUT)/vqwatch $(DESTDIR)$(SBINDIR)/vqwatch
+	install -m 0755 -s --strip-program=$(STRIP) $(OUTPUT)/vqwatch $(DESTDIR)$(SBINDIR)/vqwatch
 	sed -e 's|/usr/local/share/doc/vqwatch|@DOCDIR@|g' -e 's|/usr/local/lib/systemd/system|$(UNITDIR)|g' \
 		-e 's|/usr/local/share|$(DATADIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
 		docs/vqwatch.8 > $(DESTDIR)$(MANDIR)/man8/vqwatch.8
