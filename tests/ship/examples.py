@@ -8,7 +8,7 @@ the end of the block.  An expected line ending in "..." matches any line
 that starts with what comes before it.  Live commands (audit, trace, ...)
 depend on the machine and are not run.
 
-  examples.py README.md PATH/TO/vqwatch
+  examples.py PATH/TO/vqwatch FILE.md...
 """
 import os
 import subprocess
@@ -49,27 +49,28 @@ def matches(want, got):
 
 
 def main():
-    readme, binary = sys.argv[1], os.path.realpath(sys.argv[2])
+    binary, pages = os.path.realpath(sys.argv[1]), sys.argv[2:]
     env = dict(os.environ, PATH=os.path.dirname(binary) + ":" + os.environ["PATH"])
-    with open(readme) as f:
-        lines = f.read().split("\n")
     failed = n = 0
-    for start, cmd, want in examples(lines):
-        n += 1
-        run = subprocess.run(["bash", "-c", cmd.replace("vqwatch ", os.path.basename(binary) + " ", 1)],
-                             env=env, capture_output=True, text=True)
-        got = (run.stdout + run.stderr).rstrip("\n").split("\n")
-        if len(got) != len(want) or not all(matches(w, g) for w, g in zip(want, got)):
-            failed += 1
-            print(f"{readme}:{start}: `{cmd}` printed something else:")
-            for k in range(max(len(want), len(got))):
-                w = want[k] if k < len(want) else "(nothing)"
-                g = got[k] if k < len(got) else "(nothing)"
-                if not matches(w, g):
-                    print(f"  README: {w}\n  binary: {g}")
-                    break
+    for page in pages:
+        with open(page) as f:
+            lines = f.read().split("\n")
+        for start, cmd, want in examples(lines):
+            n += 1
+            run = subprocess.run(["bash", "-c", cmd.replace("vqwatch ", os.path.basename(binary) + " ", 1)],
+                                 env=env, capture_output=True, text=True)
+            got = (run.stdout + run.stderr).rstrip("\n").split("\n")
+            if len(got) != len(want) or not all(matches(w, g) for w, g in zip(want, got)):
+                failed += 1
+                print(f"{page}:{start}: `{cmd}` printed something else:")
+                for k in range(max(len(want), len(got))):
+                    w = want[k] if k < len(want) else "(nothing)"
+                    g = got[k] if k < len(got) else "(nothing)"
+                    if not matches(w, g):
+                        print(f"  page:   {w}\n  binary: {g}")
+                        break
     if not n:
-        print(f"{readme}: no offline example found")
+        print(f"no offline example found in {' '.join(pages)}")
         return 1
     print(f"{n} examples, {failed} differ")
     return 1 if failed else 0
