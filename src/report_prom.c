@@ -197,36 +197,6 @@ static void write_self(FILE *out, const struct vq_report *r, double scrape_secon
 		}
 	}
 
-	if (r->prog_stats_known) {
-		family(out, "bpf_stats_enabled", "gauge",
-		       "Whether the kernel counts BPF program runs and time "
-		       "(sysctl kernel.bpf_stats_enabled); vqwatch_bpf_program_* only while it does.");
-		fprintf(out, PROM_PREFIX "bpf_stats_enabled %d\n", r->bpf_stats_enabled ? 1 : 0);
-	}
-	if (r->prog_stats_known && r->bpf_stats_enabled && r->n_prog_stats) {
-		family(out, "bpf_program_runs_total", "counter",
-		       "Runs of each of vqwatch's BPF programs (while kernel.bpf_stats_enabled).");
-		for (size_t i = 0; i < r->n_prog_stats; i++) {
-			first = true;
-			fputs(PROM_PREFIX "bpf_program_runs_total{", out);
-			label(out, &first, "program", r->prog_stats[i].program);
-			label(out, &first, "hook", r->prog_stats[i].hook);
-			fprintf(out, "} %" PRIu64 "\n", r->prog_stats[i].runs);
-		}
-		family(out, "bpf_program_run_seconds_total", "counter",
-		       "Time spent in each of vqwatch's BPF programs (while kernel.bpf_stats_enabled): "
-		       "its cost to the traced I/O.");
-		for (size_t i = 0; i < r->n_prog_stats; i++) {
-			first = true;
-			fputs(PROM_PREFIX "bpf_program_run_seconds_total{", out);
-			label(out, &first, "program", r->prog_stats[i].program);
-			label(out, &first, "hook", r->prog_stats[i].hook);
-			fputs("} ", out);
-			fixed_point(out, r->prog_stats[i].run_ns, 9);
-			fputc('\n', out);
-		}
-	}
-
 	if (r->n_sources) {
 		family(out, "scrape_source_success", "gauge",
 		       "Whether a source could be read for this scrape (1) or not (0: its data is "
@@ -244,6 +214,43 @@ static void write_self(FILE *out, const struct vq_report *r, double scrape_secon
 		       "Time taken to read the sources and build this scrape.");
 		fprintf(out, PROM_PREFIX "scrape_duration_seconds %.6f\n", scrape_seconds);
 	}
+}
+
+/* vqwatch's own BPF cost: the switch, then per program runs or seconds. */
+static void program_series(FILE *out, const struct vq_report *r, const char *name, bool seconds)
+{
+	for (size_t i = 0; i < r->n_prog_stats; i++) {
+		bool first = true;
+
+		fprintf(out, PROM_PREFIX "%s{", name);
+		label(out, &first, "program", r->prog_stats[i].program);
+		label(out, &first, "hook", r->prog_stats[i].hook);
+		fputs("} ", out);
+		if (seconds)
+			fixed_point(out, r->prog_stats[i].run_ns, 9);
+		else
+			fprintf(out, "%" PRIu64, r->prog_stats[i].runs);
+		fputc('\n', out);
+	}
+}
+
+static void write_cost(FILE *out, const struct vq_report *r)
+{
+	if (!r->prog_stats_known)
+		return;
+	family(out, "bpf_stats_enabled", "gauge",
+	       "Whether the kernel counts BPF program runs and time "
+	       "(sysctl kernel.bpf_stats_enabled); vqwatch_bpf_program_* only while it does.");
+	fprintf(out, PROM_PREFIX "bpf_stats_enabled %d\n", r->bpf_stats_enabled ? 1 : 0);
+	if (!r->bpf_stats_enabled || !r->n_prog_stats)
+		return;
+	family(out, "bpf_program_runs_total", "counter",
+	       "Runs of each of vqwatch's BPF programs (while kernel.bpf_stats_enabled).");
+	program_series(out, r, "bpf_program_runs_total", false);
+	family(out, "bpf_program_run_seconds_total", "counter",
+	       "Time spent in each of vqwatch's BPF programs (while kernel.bpf_stats_enabled): "
+	       "its cost to the traced I/O.");
+	program_series(out, r, "bpf_program_run_seconds_total", true);
 }
 
 /* ---- the process, as client libraries' process collectors name it ---- */
@@ -637,6 +644,7 @@ static void write_findings(FILE *out, const struct vq_report *r)
 int report_write_prom(FILE *out, const struct vq_report *r, double scrape_seconds)
 {
 	write_self(out, r, scrape_seconds);
+	write_cost(out, r);
 	write_process(out, &r->process);
 	write_device_gauges(out, r);
 	write_features(out, r);
