@@ -5,9 +5,11 @@
  * Host names go through glibc's getaddrinfo.  The binary is static: glibc
  * 2.36 (Debian 12) has its "files" and "dns" sources built in, so
  * /etc/hosts and DNS (/etc/resolv.conf) answer without any shared library
- * (checked in a chroot holding only the binary and /etc); the other
+ * (a chroot holding only the binary and /etc resolves /etc/hosts names;
+ * DNS queries go out without libnss_dns.so being opened); the other
  * sources /etc/nsswitch.conf may name (myhostname, resolve, mdns, ...) are
- * shared modules that a static binary may not be able to load.
+ * shared modules that static glibc dlopens, usable only if present and of
+ * the glibc it was built with (else the lookup fails, "System error").
  */
 #include <arpa/inet.h>
 #include <errno.h>
