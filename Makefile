@@ -8,7 +8,7 @@
 #   make deps-arm64 only what make ARCH=arm64 needs
 #   make run        deps + build + run the main job on this machine (audit, trace)
 #   make test       deps + build + every test suite (unit, cli, bpf, vm)
-#   make install    install the binary, man page, completion, systemd unit,
+#   make install    install the binary, man page, completion, systemd units,
 #                   Prometheus rules and the reference pages (docs/*.md except
 #                   bench.md) under PREFIX (/usr/local), DESTDIR for staging
 #   make uninstall  remove what make install installed
@@ -83,7 +83,8 @@ endif
 # Pure logic: linked into the binary and into the unit tests.
 CORE_SRCS  := src/virtio_tables.c src/layout.c src/findings.c src/model.c \
 	      src/feature_mask.c src/hist.c src/json.c src/report_json.c src/report_text.c src/report_prom.c src/sysfs.c \
-	      src/pci_cfg.c src/devread.c src/filter.c src/window.c src/gzip.c
+	      src/pci_cfg.c src/devread.c src/filter.c src/window.c src/gzip.c src/listen.c \
+	      src/sd_listen.c
 CMD_SRCS   := src/cmd_common.c src/cmd_layout.c src/cmd_audit.c src/cmd_trace.c src/cmd_metrics.c src/rebind.c \
 	      src/main.c src/collect.c src/process.c src/textfile.c src/cmd_daemon.c src/http.c src/log.c src/sd_notify.c \
 	      src/config.c
@@ -209,8 +210,9 @@ run: deps
 clean:
 	rm -rf $(OUTPUT)
 
-# Installation.  The unit names the binary by its installed path; systemd
-# reads units from $(PREFIX)/lib/systemd/system for /usr/local and /usr.
+# Installation.  The service unit names the binary by its installed path
+# (vqwatch.socket goes as it is); systemd reads units from
+# $(PREFIX)/lib/systemd/system for /usr/local and /usr.
 PREFIX      ?= /usr/local
 SBINDIR     ?= $(PREFIX)/sbin
 DATADIR     ?= $(PREFIX)/share
@@ -225,7 +227,7 @@ DOC_FILES   := docs/json.md docs/metrics.md docs/findings.md docs/exit-codes.md
 SHARE_FILES := $(filter-out %.test.yml,$(wildcard deploy/prometheus/*.yml)) \
 	       $(wildcard deploy/grafana/*.json)
 INSTALLED   := $(SBINDIR)/vqwatch $(MANDIR)/man8/vqwatch.8 $(BASHCOMPDIR)/vqwatch \
-	       $(UNITDIR)/vqwatch.service $(addprefix $(DATADIR)/vqwatch/,$(notdir $(SHARE_FILES))) \
+	       $(UNITDIR)/vqwatch.service $(UNITDIR)/vqwatch.socket $(addprefix $(DATADIR)/vqwatch/,$(notdir $(SHARE_FILES))) \
 	       $(addprefix $(DOCDIR)/,$(notdir $(DOC_FILES)))
 
 .PHONY: install uninstall
@@ -238,10 +240,12 @@ install: $(OUTPUT)/vqwatch
 		docs/vqwatch.8 > $(DESTDIR)$(MANDIR)/man8/vqwatch.8
 	install -m 0644 deploy/bash-completion/vqwatch $(DESTDIR)$(BASHCOMPDIR)/vqwatch
 	sed 's|@SBINDIR@|$(SBINDIR)|g' deploy/systemd/vqwatch.service.in > $(DESTDIR)$(UNITDIR)/vqwatch.service
+	install -m 0644 deploy/systemd/vqwatch.socket $(DESTDIR)$(UNITDIR)/vqwatch.socket
 	chmod 0644 $(DESTDIR)$(MANDIR)/man8/vqwatch.8 $(DESTDIR)$(UNITDIR)/vqwatch.service
 	$(if $(SHARE_FILES),install -m 0644 $(SHARE_FILES) $(DESTDIR)$(DATADIR)/vqwatch/)
 	install -m 0644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
 	@echo "installed; to run the daemon at boot: systemctl daemon-reload && systemctl enable --now vqwatch"
+	@echo "(with systemd holding its socket: systemctl enable --now vqwatch.socket vqwatch.service)"
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))

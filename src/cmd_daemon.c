@@ -23,7 +23,9 @@
 #include "collect.h"
 #include "config.h"
 #include "http.h"
+#include "listen.h"
 #include "log.h"
+#include "sd_listen.h"
 #include "sd_notify.h"
 #include "strbuf.h"
 #include "textfile.h"
@@ -45,9 +47,11 @@ struct daemon {
 	struct http_server *srv;
 	struct http_routes routes;
 	char about[256];	/* the / page's line */
-	struct sockaddr_storage addr;	/* the listen address as configured */
-	struct sockaddr_storage bound;	/* and as bound (port 0 resolved) */
-	socklen_t addrlen;
+	struct listen_spec listen;	/* the listen address as configured */
+	struct listen_addr addr;	/* as resolved (not for fd://) */
+	struct listen_addr bound;	/* and as bound (port 0 resolved) */
+	struct sd_listen passed;	/* the sockets systemd passed, if any */
+	int passed_fd;		/* fd:// : the one served */
 	bool failed;		/* a reload lost the listening socket: exit 1 */
 	char where[INET6_ADDRSTRLEN + 8];	/* as bound */
 	struct event *ev_term, *ev_int, *ev_hup, *ev_sample, *ev_textfile;
@@ -75,7 +79,12 @@ void help_daemon(void)
 	       "                       stall_threshold, no_device_read (true or false),\n"
 	       "                       devices, types (comma lists), pin_dir; an option on\n"
 	       "                       the command line wins over its key\n"
-	       "  --listen ADDR        IPV4:PORT or [IPV6]:PORT (default " CONFIG_DEFAULT_LISTEN ")\n"
+	       "  --listen ADDR        IPV4:PORT or [IPV6]:PORT; :PORT (every address, IPv6\n"
+	       "                       and IPv4); HOST:PORT (a name such as localhost,\n"
+	       "                       resolved at start: its first IPv4 address); fd://,\n"
+	       "                       fd://N or fd://NAME (a socket systemd passed: socket\n"
+	       "                       activation).  Default: the passed socket if there is\n"
+	       "                       one, else " CONFIG_DEFAULT_LISTEN "\n"
 	       "  --textfile PATH      also write the text to PATH every --interval, atomically\n"
 	       "                       (node_exporter's textfile collector: PATH ends in .prom)\n"
 	       "  --interval D         textfile period (default 15s; at least 1s)\n"
@@ -91,8 +100,9 @@ void help_daemon(void)
 	       "  --root DIR           no BPF: read DIR/sys and DIR/proc instead of / (a\n"
 	       "                       capture from tests/fixtures/capture.sh)\n\n"
 	       "Exit codes: 0 stopped by a signal, 1 could not start (the log line says\n"
-	       "why: port in use, textfile directory not writable, ...), 2 usage error\n"
-	       "(a bad option, or a bad line in FILE: FILE:LINE says which).\n");
+	       "why: port in use, a name that does not resolve, textfile directory not\n"
+	       "writable, ...), 2 usage error (a bad option, or a bad line in FILE:\n"
+	       "FILE:LINE says which).\n");
 }
 
 /* ---- the text ---- */
@@ -246,6 +256,25 @@ static bool str_differ(const char *a, const char *b)
 
 static void on_textfile(evutil_socket_t fd, short what, void *arg);
 
+/* Without a listen key or option, a daemon that systemd started for a
+ * socket unit serves the socket it passed (fd://), else CONFIG_DEFAULT_LISTEN. */
+static void default_listen(const struct daemon *d, struct daemon_config *eff)
+{
+	if (!(eff->set & (1u << CFG_LISTEN)) && d->passed.n)
+		eff->listen = (char *)"fd://";
+}
+
+/* The address the server listens on, from getsockname. */
+static void set_bound(struct daemon *d, const struct sockaddr_storage *ss)
+{
+	memset(&d->bound, 0, sizeof(d->bound));
+	d->bound.ss = *ss;
+	d->bound.len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+		       sizeof(struct sockaddr_in);
+	d->bound.dual = d->addr.dual && ss->ss_family == AF_INET6;
+	listen_format_addr((const struct sockaddr *)ss, d->where, sizeof(d->where));
+}
+
 /*
  * SIGHUP: read the file again and apply what changed, all or nothing: a
  * file that does not parse, a textfile that cannot be written or a listen
@@ -263,10 +292,13 @@ static void reload(struct daemon *d)
 {
 	struct daemon_config file = { 0 }, eff;
 	struct collect_config config;
-	struct sockaddr_storage addr, bound;
+	struct listen_spec spec;
+	struct listen_addr addr;
+	struct sockaddr_storage bound;
 	char err[1024], again[1024], changed[256] = "", restart[64] = "", cli[256];
 	const char *old_textfile = d->textfile;
-	socklen_t addrlen;
+	bool fd_restart = false;
+	int fd;
 
 	if (config_load(d->config_path, &file, err, sizeof(err))) {
 		log_kv("error", "configuration not reloaded: running as before", "error", err, NULL);
@@ -275,34 +307,46 @@ static void reload(struct daemon *d)
 	config_defaults(&eff);
 	config_overlay(&eff, &file);
 	config_overlay(&eff, &d->cli);
+	default_listen(d, &eff);
 
 	/* what can fail, before anything changes */
 	if (eff.textfile && str_differ(eff.textfile, d->textfile) &&
 	    textfile_write(eff.textfile, NULL, 0, err, sizeof(err)))
 		goto refuse;
-	if (http_parse_listen(eff.listen, &addr, &addrlen, err, sizeof(err)))
+	if (listen_parse(eff.listen, &spec, err, sizeof(err)))
 		goto refuse;	/* config_set checked it */
-	if (addrlen != d->addrlen || memcmp(&addr, &d->addr, addrlen)) {
-		http_server_free(d->srv);
-		d->srv = http_server_new(d->base, (struct sockaddr *)&addr, addrlen, &d->routes,
-					 &bound, err, sizeof(err));
-		if (!d->srv) {
-			d->srv = http_server_new(d->base, (struct sockaddr *)&d->bound, d->addrlen,
-						 &d->routes, &bound, again, sizeof(again));
-			if (d->srv)
-				goto refuse;
-			log_kv("error", "listening socket lost in a reload: stopping", "error", err,
-			       "rebind_error", again, NULL);
-			d->failed = true;
-			event_base_loopbreak(d->base);
-			config_free(&file);
-			return;
+	if (spec.kind == LISTEN_FD || d->listen.kind == LISTEN_FD) {
+		/* the sockets systemd passed were taken once, at start */
+		if (!listen_spec_equal(&spec, &d->listen)) {
+			add_name(restart, sizeof(restart), "listen");
+			fd_restart = true;
 		}
-		http_format_addr((struct sockaddr *)&bound, d->where, sizeof(d->where));
-		d->addr = addr;
-		d->bound = bound;
-		d->addrlen = addrlen;
-		add_name(changed, sizeof(changed), "listen");
+	} else {
+		if (listen_resolve(&spec, &addr, err, sizeof(err)))
+			goto refuse;
+		if (!listen_addr_equal(&addr, &d->addr)) {
+			http_server_free(d->srv);
+			fd = http_listen_socket(&addr, err, sizeof(err));
+			d->srv = fd < 0 ? NULL : http_server_new(d->base, fd, &d->routes, &bound, err,
+								  sizeof(err));
+			if (!d->srv) {
+				fd = http_listen_socket(&d->bound, again, sizeof(again));
+				d->srv = fd < 0 ? NULL : http_server_new(d->base, fd, &d->routes, &bound,
+									  again, sizeof(again));
+				if (d->srv)
+					goto refuse;
+				log_kv("error", "listening socket lost in a reload: stopping", "error", err,
+				       "rebind_error", again, NULL);
+				d->failed = true;
+				event_base_loopbreak(d->base);
+				config_free(&file);
+				return;
+			}
+			d->addr = addr;
+			set_bound(d, &bound);
+			add_name(changed, sizeof(changed), "listen");
+		}
+		d->listen = spec;
 	}
 
 	/* apply: nothing fails from here */
@@ -324,6 +368,7 @@ static void reload(struct daemon *d)
 		add_name(changed, sizeof(changed), "filters");
 
 	d->eff = eff;
+	d->eff.listen = d->listen.text;	/* the running one's, which outlives the files */
 	d->interval_ms = eff.interval_ms;
 	d->textfile = eff.textfile;
 	config = collect_config(d);
@@ -347,7 +392,9 @@ static void reload(struct daemon *d)
 	       cli[0] ? "command_line_wins" : NULL, cli, NULL);
 	if (restart[0])
 		log_kv("warn", "not applied until a restart: running with the values it started with",
-		       "keys", restart, NULL);
+		       "keys", restart, fd_restart ? "note" : NULL,
+		       "listen: to, from or between fd:// sockets, which systemd passes at start",
+		       NULL);
 	return;
 refuse:
 	log_kv("error", "configuration not reloaded: running as before", "file", d->config_path,
@@ -429,6 +476,12 @@ static int configure(struct daemon *d)
 	char err[1024];
 	int ret;
 
+	/* before anything is opened: a passed fd that is closed would be the
+	 * next file's */
+	if (sd_listen_read(&d->passed)) {
+		p_err(CMD, "out of memory");
+		return EXIT_RUNTIME;
+	}
 	config_defaults(&d->eff);
 	if (d->config_path) {
 		ret = config_load(d->config_path, &d->file, err, sizeof(err));
@@ -446,10 +499,12 @@ static int configure(struct daemon *d)
 	d->eff.pin_dir = d->pin_dir;
 	d->textfile = d->eff.textfile;
 	d->interval_ms = d->eff.interval_ms;
-	if (http_parse_listen(d->eff.listen, &d->addr, &d->addrlen, err, sizeof(err))) {
+	default_listen(d, &d->eff);
+	if (listen_parse(d->eff.listen, &d->listen, err, sizeof(err))) {
 		p_err(CMD, "%s", err);	/* config_set checked it */
 		return EXIT_USAGE;
 	}
+	d->eff.listen = d->listen.text;
 	if (d->root && check_root_dir(CMD, d->root))
 		return EXIT_RUNTIME;
 	if (d->textfile && textfile_write(d->textfile, NULL, 0, err, sizeof(err))) {
@@ -467,7 +522,9 @@ static int configure(struct daemon *d)
 static int start_listening(struct daemon *d)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN };
-	char err[1024];
+	struct sockaddr_storage bound;
+	char err[1024], n[16];
+	int fd;
 
 	/* a client that goes away mid-response must not kill the daemon, nor
 	 * a SIGHUP before the loop handles it */
@@ -479,13 +536,34 @@ static int start_listening(struct daemon *d)
 		return -1;
 	}
 	d->routes = (struct http_routes){ .metrics = render, .arg = d, .about = d->about };
-	d->srv = http_server_new(d->base, (struct sockaddr *)&d->addr, d->addrlen, &d->routes,
-				 &d->bound, err, sizeof(err));
+	if (d->listen.kind == LISTEN_FD) {
+		fd = sd_listen_find(&d->passed, d->listen.fd_index, d->listen.fd_name, err,
+				    sizeof(err));
+		if (fd >= 0 && http_check_passed(fd, err, sizeof(err)))
+			fd = -1;
+		d->passed_fd = fd;
+	} else {
+		fd = listen_resolve(&d->listen, &d->addr, err, sizeof(err)) ? -1 :
+		     http_listen_socket(&d->addr, err, sizeof(err));
+	}
+	if (fd < 0) {
+		log_kv("error", "cannot start", "listen", d->eff.listen, "error", err, NULL);
+		return -1;
+	}
+	d->srv = http_server_new(d->base, fd, &d->routes, &bound, err, sizeof(err));
 	if (!d->srv) {
 		log_kv("error", "cannot start", "error", err, NULL);
 		return -1;
 	}
-	http_format_addr((struct sockaddr *)&d->bound, d->where, sizeof(d->where));
+	set_bound(d, &bound);
+	snprintf(n, sizeof(n), "%d", d->passed.n);
+	if (d->passed.n && d->listen.kind != LISTEN_FD)
+		log_kv("warn", "systemd passed sockets that this daemon does not serve: --listen binds "
+		       "its own (--listen fd:// serves a passed one)", "passed", n, "listen",
+		       d->eff.listen, NULL);
+	else if (d->passed.n > 1)
+		log_kv("warn", "systemd passed several sockets: serving one (fd://N or fd://NAME "
+		       "chooses)", "passed", n, "listen", d->eff.listen, NULL);
 	return 0;
 }
 
@@ -549,7 +627,9 @@ static int add_events(struct daemon *d)
 
 static void log_listening(const struct daemon *d)
 {
-	char interval[32], cli[256];
+	char interval[32], cli[256], fd[16];
+	const char *kv[16] = { "addr", d->where };	/* at most 8 pairs */
+	size_t n = 2;
 
 	if (d->config_path) {
 		overridden(d, cli, sizeof(cli));
@@ -557,9 +637,30 @@ static void log_listening(const struct daemon *d)
 		       cli[0] ? "command_line_wins" : NULL, cli, NULL);
 	}
 	snprintf(interval, sizeof(interval), "%gs", (double)d->interval_ms / 1000);
-	log_kv("info", "listening", "addr", d->where, "mode", collect_mode(d->c),
-	       "version", VQWATCH_VERSION, d->textfile ? "textfile" : NULL, d->textfile,
-	       "interval", interval, NULL);
+	/* how addr came about, unless it is the numeric address given */
+	if (d->listen.kind != LISTEN_ADDR) {
+		kv[n++] = "listen";
+		kv[n++] = d->eff.listen;
+	}
+	if (d->listen.kind == LISTEN_FD) {
+		snprintf(fd, sizeof(fd), "%d", d->passed_fd);
+		kv[n++] = "fd";
+		kv[n++] = fd;
+		kv[n++] = "fd_name";
+		kv[n++] = d->passed.names[d->passed_fd - SD_LISTEN_FDS_START];
+	}
+	kv[n++] = "mode";
+	kv[n++] = collect_mode(d->c);
+	kv[n++] = "version";
+	kv[n++] = VQWATCH_VERSION;
+	if (d->textfile) {	/* the interval is the textfile's */
+		kv[n++] = "textfile";
+		kv[n++] = d->textfile;
+		kv[n++] = "interval";
+		kv[n++] = interval;
+	}
+	log_kv("info", "listening", kv[0], kv[1], kv[2], kv[3], kv[4], kv[5], kv[6], kv[7], kv[8],
+	       kv[9], kv[10], kv[11], kv[12], kv[13], kv[14], kv[15], NULL);
 }
 
 static void free_events(struct daemon *d)
@@ -589,7 +690,7 @@ static void stop_collecting(struct daemon *d, bool say)
 
 int cmd_daemon(int argc, char **argv)
 {
-	struct daemon d = { 0 };
+	struct daemon d = { .passed_fd = -1 };
 	char err[1024];
 	int ret = parse_options(&d, argc, argv);
 
@@ -639,6 +740,7 @@ stop:
 out:
 	config_free(&d.cli);
 	config_free(&d.file);
+	sd_listen_free(&d.passed);
 	free(d.pin_dir);
 	return ret;
 }

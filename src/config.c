@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include "config.h"
 #include "findings.h"
-#include "http.h"
+#include "listen.h"
 #include "session.h"
 #include "strbuf.h"
 
@@ -111,17 +111,14 @@ static int set_string(char **dst, const char *value, char *err, size_t errlen)
 int config_set(struct daemon_config *c, enum config_key k, const char *name, const char *value,
 	       char *err, size_t errlen)
 {
-	struct sockaddr_storage ss;
-	socklen_t sslen;
+	struct listen_spec spec;
 	char why[512];
 	int mode;
 
 	switch (k) {
 	case CFG_LISTEN:
-		if (http_parse_listen(value, &ss, &sslen, why, sizeof(why))) {
-			strbuf_printf(err, errlen, "%s '%s': expected IPV4:PORT or [IPV6]:PORT with a "
-				      "numeric address and a port up to 65535, e.g. 127.0.0.1:9670, "
-				      "0.0.0.0:9670 or [::1]:9670", name, value);
+		if (listen_parse(value, &spec, why, sizeof(why))) {
+			strbuf_printf(err, errlen, "%s '%s': %s; " LISTEN_EXPECTED, name, value, why);
 			return -1;
 		}
 		if (set_string(&c->listen, value, err, errlen))

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <event2/buffer.h>
@@ -31,6 +32,7 @@
 #include "clock.h"
 #include "gzip.h"
 #include "http.h"
+#include "listen.h"
 #include "log.h"
 #include "strbuf.h"
 
@@ -54,116 +56,114 @@ struct http_server {
 	size_t n_conns, cap_conns;
 };
 
-/* ---- --listen ---- */
+/* ---- the listening socket ---- */
 
-static int parse_port(const char *s, in_port_t *port)
+static int bind_listen(const struct listen_addr *a, int *fd, char *err, size_t errlen)
 {
-	unsigned long v = 0;
+	int one = 1, off = 0, e;
 
-	if (!*s || strlen(s) > 5)
-		return -1;
-	for (const char *p = s; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (unsigned long)(*p - '0');
-	}
-	if (v > 65535)
-		return -1;
-	*port = htons((uint16_t)v);
-	return 0;
-}
-
-int http_parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
-		      char *err, size_t errlen)
-{
-	char host[INET6_ADDRSTRLEN + 1];
-	const char *port, *close;
-	size_t n;
-
-	memset(ss, 0, sizeof(*ss));
-	if (spec[0] == '[') {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-		close = strchr(spec, ']');
-		n = close ? (size_t)(close - spec - 1) : 0;
-		if (!close || close[1] != ':' || !n || n >= sizeof(host))
-			goto bad;
-		memcpy(host, spec + 1, n);
-		host[n] = '\0';
-		port = close + 2;
-		sin6->sin6_family = AF_INET6;
-		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1 ||
-		    parse_port(port, &sin6->sin6_port))
-			goto bad;
-		*len = sizeof(*sin6);
-	} else {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
-		close = strchr(spec, ':');
-		n = close ? (size_t)(close - spec) : 0;
-		if (!close || strchr(close + 1, ':') || !n || n >= sizeof(host))
-			goto bad;
-		memcpy(host, spec, n);
-		host[n] = '\0';
-		port = close + 1;
-		sin->sin_family = AF_INET;
-		if (inet_pton(AF_INET, host, &sin->sin_addr) != 1 ||
-		    parse_port(port, &sin->sin_port))
-			goto bad;
-		*len = sizeof(*sin);
-	}
-	return 0;
-bad:
-	strbuf_printf(err, errlen, "--listen '%s': expected IPV4:PORT or [IPV6]:PORT with a numeric "
-		 "address and a port up to 65535, e.g. 127.0.0.1:9670, 0.0.0.0:9670 or [::1]:9670",
-		 spec);
-	return -1;
-}
-
-void http_format_addr(const struct sockaddr *sa, char *buf, size_t len)
-{
-	char host[INET6_ADDRSTRLEN];
-
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
-
-		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
-		snprintf(buf, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
-	} else {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-
-		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
-		snprintf(buf, len, "%s:%u", host, ntohs(sin->sin_port));
-	}
-}
-
-static int listen_socket(const struct sockaddr *sa, socklen_t salen, char *err, size_t errlen)
-{
-	char addr[INET6_ADDRSTRLEN + 8];
-	const char *hint = "";
-	int fd, one = 1, e;
-
-	http_format_addr(sa, addr, sizeof(addr));
-	fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0) {
-		strbuf_printf(err, errlen, "cannot listen on %s: socket: %s", addr, strerror(errno));
-		return -1;
+	*fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (*fd < 0) {
+		e = errno;
+		strbuf_printf(err, errlen, "socket: %s", strerror(e));
+		return -e;
 	}
 	/* a restart must not wait for the old connections' TIME_WAIT; a port
 	 * another socket listens on is still refused (EADDRINUSE) */
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (!bind(fd, sa, salen) && !listen(fd, LISTEN_BACKLOG))
+	setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (a->dual && setsockopt(*fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off))) {
+		e = errno;
+		strbuf_printf(err, errlen, "IPV6_V6ONLY off (IPv4 on the IPv6 socket): %s",
+			      strerror(e));
+		return -e;
+	}
+	if (bind(*fd, (const struct sockaddr *)&a->ss, a->len) || listen(*fd, LISTEN_BACKLOG))
+		return -errno;
+	return 0;
+}
+
+int http_listen_socket(const struct listen_addr *a, char *err, size_t errlen)
+{
+	char addr[INET6_ADDRSTRLEN + 8], why[256] = "";
+	const char *hint = "";
+	struct listen_addr v4;
+	int fd, e;
+
+	listen_format_addr((const struct sockaddr *)&a->ss, addr, sizeof(addr));
+	e = bind_listen(a, &fd, why, sizeof(why));
+	if (e == -EAFNOSUPPORT && a->dual) {
+		/* ":PORT" on a kernel without IPv6: every IPv4 address */
+		struct sockaddr_in *sin = (struct sockaddr_in *)&v4.ss;
+
+		memset(&v4, 0, sizeof(v4));
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(INADDR_ANY);
+		sin->sin_port = ((const struct sockaddr_in6 *)&a->ss)->sin6_port;
+		v4.len = sizeof(*sin);
+		if (fd >= 0)
+			close(fd);
+		listen_format_addr((const struct sockaddr *)&v4.ss, addr, sizeof(addr));
+		why[0] = '\0';
+		e = bind_listen(&v4, &fd, why, sizeof(why));
+	}
+	if (!e)
 		return fd;
-	e = errno;
-	close(fd);
-	if (e == EADDRINUSE)
-		hint = " (another process listens there: another vqwatch daemon? choose another --listen)";
-	else if (e == EADDRNOTAVAIL)
+	if (fd >= 0)
+		close(fd);
+	if (why[0]) {
+		strbuf_printf(err, errlen, "cannot listen on %s: %s", addr, why);
+		return -1;
+	}
+	if (e == -EADDRINUSE)
+		hint = " (another process listens there: another vqwatch daemon, or a systemd "
+		       "socket unit, whose socket --listen fd:// serves? choose another --listen)";
+	else if (e == -EADDRNOTAVAIL)
 		hint = " (not an address of this machine)";
-	else if (e == EACCES)
+	else if (e == -EACCES)
 		hint = " (ports below 1024 need CAP_NET_BIND_SERVICE)";
-	strbuf_printf(err, errlen, "cannot listen on %s: %s%s", addr, strerror(e), hint);
+	strbuf_printf(err, errlen, "cannot listen on %s: %s%s", addr, strerror(-e), hint);
 	return -1;
+}
+
+int http_check_passed(int fd, char *err, size_t errlen)
+{
+	int type = 0, domain = 0, listening = 0;
+	socklen_t len = sizeof(int);
+	const char *what = NULL;
+	struct stat st;
+
+	if (fstat(fd, &st)) {
+		strbuf_printf(err, errlen, "fd %d (from systemd) is not open: %s", fd, strerror(errno));
+		return -1;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		what = S_ISREG(st.st_mode) ? "a regular file" : S_ISDIR(st.st_mode) ? "a directory" :
+		       S_ISCHR(st.st_mode) ? "a character device" : S_ISFIFO(st.st_mode) ? "a pipe" :
+		       S_ISBLK(st.st_mode) ? "a block device" : "a file";
+		strbuf_printf(err, errlen, "fd %d (from systemd) is %s, not a socket: the socket unit "
+			      "needs ListenStream=ADDRESS:PORT", fd, what);
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len)) {
+		strbuf_printf(err, errlen, "fd %d (from systemd): %s", fd, strerror(errno));
+		return -1;
+	}
+	if (domain != AF_INET && domain != AF_INET6)
+		what = domain == AF_UNIX ? "a unix socket" : domain == AF_NETLINK ?
+		       "a netlink socket" : "not an IPv4 or IPv6 socket";
+	else if (type != SOCK_STREAM)
+		what = type == SOCK_DGRAM ? "a datagram (UDP) socket, from ListenDatagram=" :
+		       "not a stream socket";
+	else if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) || !listening)
+		what = "a TCP socket that is not listening (Accept=yes passes connections, not the "
+		       "listening socket)";
+	if (what) {
+		strbuf_printf(err, errlen, "fd %d (from systemd) is %s: vqwatch serves HTTP on a "
+			      "listening TCP socket (ListenStream=ADDRESS:PORT, Accept=no)", fd, what);
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- connection accounting ---- */
@@ -405,29 +405,28 @@ static void on_request(struct evhttp_request *req, void *arg)
 
 /* ---- the server ---- */
 
-struct http_server *http_server_new(struct event_base *base, const struct sockaddr *sa,
-				    socklen_t salen, const struct http_routes *routes,
+struct http_server *http_server_new(struct event_base *base, int fd,
+				    const struct http_routes *routes,
 				    struct sockaddr_storage *bound, char *err, size_t errlen)
 {
 	struct http_server *srv = calloc(1, sizeof(*srv));
 	struct timeval tv = { HTTP_TIMEOUT_S, 0 }, second = { 1, 0 };
 	struct evhttp_bound_socket *handle;
 	socklen_t blen = sizeof(*bound);
-	int fd;
 
 	if (!srv) {
+		close(fd);
 		strbuf_copy(err, errlen, "out of memory");
 		return NULL;
 	}
 	srv->base = base;
 	srv->routes = *routes;
-	fd = listen_socket(sa, salen, err, errlen);
-	if (fd < 0) {
-		free(srv);
-		return NULL;
-	}
+	memset(bound, 0, sizeof(*bound));
+	/* evconnlistener accepts until EAGAIN: a socket systemd passed is
+	 * blocking, and would block the loop in accept(2) */
+	evutil_make_socket_nonblocking(fd);
 	if (getsockname(fd, (struct sockaddr *)bound, &blen))
-		memcpy(bound, sa, salen);
+		bound->ss_family = AF_UNSPEC;
 	srv->http = evhttp_new(base);
 	srv->sweep = event_new(base, -1, EV_PERSIST, on_sweep, srv);
 	srv->resume = evtimer_new(base, on_resume, srv);

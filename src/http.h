@@ -27,12 +27,20 @@
 struct event_base;
 struct http_server;
 
-/* "127.0.0.1:9670", "[::1]:9670" (numeric addresses only; port 0 picks a
- * free one) -> address.  -1 with one line in err. */
-int http_parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
-		      char *err, size_t errlen);
-/* The address in the --listen form. */
-void http_format_addr(const struct sockaddr *sa, char *buf, size_t len);
+struct listen_addr;
+
+/*
+ * A listening socket on a (listen.h: ":PORT" is one dual-stack socket on
+ * [::], or 0.0.0.0 where the kernel has no IPv6).  The fd, or -1 with one
+ * line in err: in use, not a local address, ...
+ */
+int http_listen_socket(const struct listen_addr *a, char *err, size_t errlen);
+
+/*
+ * A socket passed by systemd (fd://): 0 if fd is a listening TCP stream
+ * socket (IPv4 or IPv6), else -1 with one line in err saying what it is.
+ */
+int http_check_passed(int fd, char *err, size_t errlen);
 
 struct http_routes {
 	/* The body of /metrics: 0 with a malloc'd *buf of *len bytes, or -1
@@ -43,12 +51,13 @@ struct http_routes {
 };
 
 /*
- * Bind and listen (a bind that fails is the caller's to report: in use,
- * not a local address, ...), then serve on base.  NULL with one line in err.
- * bound gets the address actually bound (port 0 resolved).
+ * Serve on base from fd, a listening socket (http_listen_socket, or one
+ * systemd passed), which the server owns from now on, failure included.
+ * NULL with one line in err.  bound gets the address it listens on (port
+ * 0 resolved).
  */
-struct http_server *http_server_new(struct event_base *base, const struct sockaddr *sa,
-				    socklen_t salen, const struct http_routes *routes,
+struct http_server *http_server_new(struct event_base *base, int fd,
+				    const struct http_routes *routes,
 				    struct sockaddr_storage *bound, char *err, size_t errlen);
 /* Close every connection and the listening socket. */
 void http_server_free(struct http_server *srv);
