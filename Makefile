@@ -150,7 +150,7 @@ include tests/tests.mk
 DEPS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev make gcc pkg-config \
 	libcmocka-dev jq valgrind prometheus libevent-dev libinih-dev curl \
 	qemu-system-x86 busybox-static cpio xz-utils kmod iproute2 util-linux linux-libc-dev python3 gcc-12 pahole \
-	groff-base man-db systemd
+	groff-base man-db systemd strace
 # The arm64 cross build (make ARCH=arm64): the cross compiler (it brings
 # aarch64-linux-gnu-gcc-12, which also builds the VM suite's test modules for
 # arm64 guests) and the arm64 libraries, through multiarch (dpkg
@@ -219,6 +219,11 @@ DATADIR     ?= $(PREFIX)/share
 MANDIR      ?= $(DATADIR)/man
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
+# The daemon's configuration, which the unit names: /etc whatever PREFIX is
+# (the unit must find it at boot); installed only where none is, and
+# uninstalled only while it is as shipped.
+SYSCONFDIR  ?= /etc
+CONFIG      := $(SYSCONFDIR)/vqwatch/vqwatch.conf
 # The reference pages the man page names (JSON, metrics, findings, exit
 # codes); they link only to each other, so they read the same installed.
 DOCDIR      ?= $(DATADIR)/doc/vqwatch
@@ -239,7 +244,12 @@ install: $(OUTPUT)/vqwatch
 		-e 's|/usr/local/share|$(DATADIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' \
 		docs/vqwatch.8 > $(DESTDIR)$(MANDIR)/man8/vqwatch.8
 	install -m 0644 deploy/bash-completion/vqwatch $(DESTDIR)$(BASHCOMPDIR)/vqwatch
-	sed 's|@SBINDIR@|$(SBINDIR)|g' deploy/systemd/vqwatch.service.in > $(DESTDIR)$(UNITDIR)/vqwatch.service
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@CONFIG@|$(CONFIG)|g' deploy/systemd/vqwatch.service.in \
+		> $(DESTDIR)$(UNITDIR)/vqwatch.service
+	install -d $(DESTDIR)$(SYSCONFDIR)/vqwatch
+	@if [ -e $(DESTDIR)$(CONFIG) ]; then echo "kept $(DESTDIR)$(CONFIG) (not overwritten)"; \
+	else install -m 0644 deploy/config/vqwatch.conf $(DESTDIR)$(CONFIG) && \
+		echo "installed $(DESTDIR)$(CONFIG) (every key commented out, at its default)"; fi
 	install -m 0644 deploy/systemd/vqwatch.socket $(DESTDIR)$(UNITDIR)/vqwatch.socket
 	chmod 0644 $(DESTDIR)$(MANDIR)/man8/vqwatch.8 $(DESTDIR)$(UNITDIR)/vqwatch.service
 	$(if $(SHARE_FILES),install -m 0644 $(SHARE_FILES) $(DESTDIR)$(DATADIR)/vqwatch/)
@@ -249,4 +259,7 @@ install: $(OUTPUT)/vqwatch
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	@if cmp -s deploy/config/vqwatch.conf $(DESTDIR)$(CONFIG); then rm -f $(DESTDIR)$(CONFIG); \
+		rmdir $(DESTDIR)$(SYSCONFDIR)/vqwatch 2>/dev/null || true; \
+	elif [ -e $(DESTDIR)$(CONFIG) ]; then echo "kept $(DESTDIR)$(CONFIG) (changed since installed)"; fi
 	-rmdir $(DESTDIR)$(DATADIR)/vqwatch $(DESTDIR)$(DOCDIR) 2>/dev/null
