@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "cmd.h"
 #include "devread.h"
 #include "findings.h"
@@ -53,7 +52,6 @@ int cmd_audit(int argc, char **argv)
 	bool json = false;
 	int opt, fail_on = -1, ret = EXIT_OK;
 	char err[1024];
-	struct stat st;
 
 	optind = 0;
 	opterr = 0;
@@ -76,11 +74,8 @@ int cmd_audit(int argc, char **argv)
 		p_err(CMD, "unexpected argument '%s'; see 'vqwatch help audit'", argv[optind]);
 		return EXIT_USAGE;
 	}
-	errno = 0;
-	if (stat(root, &st) || !S_ISDIR(st.st_mode)) {
-		p_err(CMD, "--root %s: %s", root, errno ? strerror(errno) : "not a directory");
+	if (check_root_dir(CMD, root))
 		return EXIT_RUNTIME;
-	}
 
 	if (sysfs_read(root, &report, err, sizeof(err)) ||
 	    devread_fill(root, &report, &devread, err, sizeof(err))) {
