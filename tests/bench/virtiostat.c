@@ -9,7 +9,7 @@
  * after COUNT tables or at SIGINT/SIGTERM (one last table).  For the
  * benchmark, on exit it prints to stderr each of its programs' bpf_stats
  * (kernel.bpf_stats_enabled) from bpf_obj_get_info_by_fd:
- *   prog NAME runs N run_ns N
+ *   prog NAME hook SECTION runs N run_ns N
  * Exit status 3 when no kprobe could be attached (kernels without
  * CONFIG_KPROBES, such as the development machine): the caller says so.
  */
@@ -83,8 +83,9 @@ static void print_prog_stats(struct virtiostat_bpf *skel)
 
 		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
 			continue;
-		fprintf(stderr, "prog %s runs %llu run_ns %llu\n", bpf_program__name(prog),
-			(unsigned long long)info.run_cnt, (unsigned long long)info.run_time_ns);
+		fprintf(stderr, "prog %s hook %s runs %llu run_ns %llu\n", bpf_program__name(prog),
+			bpf_program__section_name(prog), (unsigned long long)info.run_cnt,
+			(unsigned long long)info.run_time_ns);
 	}
 }
 
