@@ -98,12 +98,24 @@ $(BENCH_HOOKS): tests/bench/bench_hooks.c $(OUTPUT)/bench.skel.h | $(TEST_OUT)
 $(BENCH_HOOKS).static: tests/bench/bench_hooks.c $(OUTPUT)/bench.skel.h | $(TEST_OUT)
 	$(CC) $(ALL_CFLAGS) -static $< -l:libbpf.a -l:libelf.a -l:libz.a -o $@
 
+# The peer, a libbpf port of bcc's virtiostat (tests/bench/virtiostat.bpf.c):
+# built only here, for make bench, never in vqwatch nor make test.
+VIRTIOSTAT := $(TEST_OUT)/virtiostat
+$(OUTPUT)/virtiostat.bpf.o: tests/bench/virtiostat.bpf.c $(VMLINUX_H) | $(OUTPUT)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(LLVM_STRIP) -g $@.tmp -o $@
+	rm -f $@.tmp
+$(VIRTIOSTAT): tests/bench/virtiostat.c $(OUTPUT)/virtiostat.skel.h | $(TEST_OUT)
+	$(CC) $(ALL_CFLAGS) $< -lbpf -lelf -lz -o $@
+$(VIRTIOSTAT).static: tests/bench/virtiostat.c $(OUTPUT)/virtiostat.skel.h | $(TEST_OUT)
+	$(CC) $(ALL_CFLAGS) -static $< -l:libbpf.a -l:libelf.a -l:libz.a -o $@
+
 .PHONY: bench
-bench: $(OUTPUT)/vqwatch $(BENCH_HOOKS) $(BENCH_HOOKS).static
-	tests/bench/vq-bench $(OUTPUT)/vqwatch $(BENCH_HOOKS) /var/tmp/vqwatch-bench.img 20000
+bench: $(OUTPUT)/vqwatch $(BENCH_HOOKS) $(BENCH_HOOKS).static $(VIRTIOSTAT) $(VIRTIOSTAT).static
+	tests/bench/vq-bench $(OUTPUT)/vqwatch $(BENCH_HOOKS) /var/tmp/vqwatch-bench.img 20000 $(VIRTIOSTAT)
 	rm -f /var/tmp/vqwatch-bench.img
 	$(MAKE) bench-daemon
-	VQWATCH_BIN=$(OUTPUT)/vqwatch VQWATCH_GUEST_BINS="$(BENCH_HOOKS).static tests/bench/vq-bench" \
+	VQWATCH_BIN=$(OUTPUT)/vqwatch VQWATCH_GUEST_BINS="$(BENCH_HOOKS).static $(VIRTIOSTAT).static tests/bench/vq-bench" \
 		tests/vm/run -v tests/bench/guest-blk.json
 
 # make bench-daemon: the daemon with 1,000 queues natively (render time,
