@@ -114,7 +114,7 @@ static const struct vmm_rule rules[] = {
 	/* arcboxlabs/arcbox PR #392 (merged 2026-07, HV backend): reporting
 	 * index 2 + stats + free-page-hint, from the negotiated features. */
 	{ "arcbox", VQ_ID_BALLOON, VMM_DENSE_NEGOTIATED, 0, ANY_OFFER,
-	  "PR #392 (2026-07)", "HV backend balloon (PR #392)",
+	  "PR #392 (2026-07)", "arcboxlabs/arcbox HV backend balloon",
 	  "reporting index from the negotiated features (as Linux)" },
 };
 
