@@ -45,6 +45,8 @@ void p_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 
 int usage_error(const char *cmd, int opt, int argc, char **argv);
 /* --fail-on SEVERITY -> severity, or -1 with a message. */
 int parse_fail_on(const char *cmd, const char *arg);
+/* --vmm NAME -> *out; -1 with a one-line message naming the known ones. */
+int parse_vmm(const char *cmd, const char *arg, const struct vmm **out);
 /* "10s", "500ms", "2m", "1h", or plain seconds -> milliseconds; -1 with a
  * message if not a duration. */
 int parse_duration(const char *cmd, const char *option, const char *arg, uint64_t *ms);

@@ -11,12 +11,14 @@
 #include "findings.h"
 #include "report.h"
 #include "sysfs.h"
+#include "vmm_detect.h"
 
 #define CMD "audit"
 
 void help_audit(void)
 {
-	printf("usage: vqwatch audit [--json] [--root DIR] [--fail-on SEVERITY] [--no-device-read]\n\n"
+	printf("usage: vqwatch audit [--json] [--root DIR] [--fail-on SEVERITY] [--no-device-read]\n"
+	       "                     [--vmm NAME]\n\n"
 	       "Lists this guest's virtio devices from sysfs: transport, driver, decoded\n"
 	       "negotiated features, every queue with index, name and role, and static\n"
 	       "findings.  Queue names come from interrupt vectors (/proc/interrupts,\n"
@@ -32,7 +34,10 @@ void help_audit(void)
 	       "  --fail-on SEV   exit 3 when a finding is at least SEV (info, warning, critical)\n"
 	       "  --no-device-read  do not ask PCI devices for their offer (config writes)\n"
 	       "  --record-device-read DIR  also record each device's answer under the\n"
-	       "                  capture tree DIR, which --root DIR then replays\n");
+	       "                  capture tree DIR, which --root DIR then replays\n"
+	       "  --vmm NAME      the VMM this guest runs on, instead of detecting it (DMI\n"
+	       "                  sys_vendor, then the ACPI DSDT's OEM ID, readable by root):\n"
+	       "                  %s\n", vmm_names());
 }
 
 int cmd_audit(int argc, char **argv)
@@ -43,6 +48,7 @@ int cmd_audit(int argc, char **argv)
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "no-device-read", no_argument, NULL, 'N' },
 		{ "record-device-read", required_argument, NULL, 'R' },
+		{ "vmm", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -52,6 +58,7 @@ int cmd_audit(int argc, char **argv)
 	bool json = false;
 	int opt, fail_on = -1, ret = EXIT_OK;
 	char err[1024];
+	const struct vmm *vmm = NULL;
 
 	optind = 0;
 	opterr = 0;
@@ -66,6 +73,10 @@ int cmd_audit(int argc, char **argv)
 			break;
 		case 'N': devread.enabled = false; break;
 		case 'R': devread.save_root = optarg; break;
+		case 'm':
+			if (parse_vmm(CMD, optarg, &vmm))
+				return EXIT_USAGE;
+			break;
 		case 'h': help_audit(); return EXIT_OK;
 		default: return usage_error(CMD, opt, argc, argv);
 		}
@@ -83,6 +94,7 @@ int cmd_audit(int argc, char **argv)
 		ret = EXIT_RUNTIME;
 		goto cleanup;
 	}
+	vmm_detect(root, vmm, &report);
 	if (findings_run(&report, NULL)) {
 		p_err(CMD, "out of memory");
 		ret = EXIT_RUNTIME;

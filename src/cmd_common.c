@@ -73,6 +73,14 @@ int parse_fail_on(const char *cmd, const char *arg)
 	return sev;
 }
 
+int parse_vmm(const char *cmd, const char *arg, const struct vmm **out)
+{
+	*out = vmm_by_name(arg);
+	if (!*out)
+		p_err(cmd, "unknown VMM '%s'; known: %s", arg, vmm_names());
+	return *out ? 0 : -1;
+}
+
 int parse_uint(const char *cmd, const char *option, const char *arg, long min, long max,
 	       unsigned int *out)
 {

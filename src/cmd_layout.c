@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vqwatch layout: flags -> model -> findings -> text/JSON.  Offline and
- * unprivileged: the three numbering rules side by side for one device type.
+ * unprivileged: the three numbering rules side by side for one device type,
+ * and the VMMs' own rules (vmm_tables.c) asked for with --vmm.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,7 +19,7 @@
 void help_layout(void)
 {
 	printf("usage: vqwatch layout --type TYPE [--offered FEATS] [--negotiated FEATS]\n"
-	       "                      [--queues N] [--json] [--fail-on SEVERITY]\n\n"
+	       "                      [--queues N] [--vmm NAME]... [--json] [--fail-on SEVERITY]\n\n"
 	       "Shows a device type's queue layout under three numbering rules:\n"
 	       "  spec        the spec's table (absent queues keep fixed places)\n"
 	       "  linux       the Linux driver: dense over negotiated features\n"
@@ -29,12 +30,14 @@ void help_layout(void)
 	       "  --negotiated FEATS  features the driver accepted (default: all offered)\n"
 	       "  --queues N          queue pairs (net), request queues (blk, scsi, fs),\n"
 	       "                      ports (console) or data queues (crypto); default 1\n"
+	       "  --vmm NAME          also that VMM's own numbering (repeatable, or 'all'):\n"
+	       "                      %s\n"
 	       "  --json              JSON (docs/json.md) instead of text\n"
 	       "  --fail-on SEV       exit 3 when a finding is at least SEV (info, warning, critical)\n\n"
 	       "FEATS is a hex mask (0x2a, up to 128 bits) or a comma list of names, with or\n"
 	       "without the prefix: STATS_VQ,REPORTING or VIRTIO_BALLOON_F_STATS_VQ.\n\n"
 	       "example: vqwatch layout --type balloon --offered STATS_VQ,FREE_PAGE_HINT,REPORTING \\\n"
-	       "             --negotiated STATS_VQ,REPORTING\n");
+	       "             --negotiated STATS_VQ,REPORTING --vmm firecracker\n", vmm_names());
 }
 
 /* "net, blk, ..." */
@@ -53,6 +56,7 @@ int cmd_layout(int argc, char **argv)
 		{ "offered", required_argument, NULL, 'o' },
 		{ "negotiated", required_argument, NULL, 'n' },
 		{ "queues", required_argument, NULL, 'q' },
+		{ "vmm", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "fail-on", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
@@ -69,13 +73,24 @@ int cmd_layout(int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":t:o:n:q:jf:h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":t:o:n:q:m:jf:h", options, NULL)) != -1) {
 		switch (opt) {
 		case 't': type_name = optarg; break;
 		case 'o': offered = optarg; break;
 		case 'n': negotiated = optarg; break;
 		case 'j': json = true; break;
 		case 'q': queues = optarg; break;
+		case 'm':
+			if (!strcmp(optarg, "all")) {
+				for (size_t i = 0; i < vmm_count(); i++)
+					report.vmm_shown[i] = true;
+			} else if (vmm_by_name(optarg)) {
+				report.vmm_shown[vmm_id(vmm_by_name(optarg))] = true;
+			} else {
+				p_err(CMD, "unknown VMM '%s'; known: %s, all", optarg, vmm_names());
+				return EXIT_USAGE;
+			}
+			break;
 		case 'f':
 			fail_on = parse_fail_on(CMD, optarg);
 			if (fail_on < 0)

@@ -15,7 +15,7 @@
 void help_metrics(void)
 {
 	printf("usage: vqwatch metrics [--duration D] [--mode MODE] [--stall-threshold D]\n"
-	       "                       [--root DIR] [--no-device-read]\n\n"
+	       "                       [--root DIR] [--no-device-read] [--vmm NAME]\n\n"
 	       "Prints one scrape of Prometheus text (exposition format 0.0.4) and exits:\n"
 	       "every device, feature bit and queue, per-queue counters, in-flight buffers\n"
 	       "and latency histograms, balloon activity, findings, and vqwatch's own\n"
@@ -29,8 +29,10 @@ void help_metrics(void)
 	       "  --root DIR           no BPF: read DIR/sys and DIR/proc instead of / (a\n"
 	       "                       capture from tests/fixtures/capture.sh)\n"
 	       "  --no-device-read     do not ask virtio-pci devices for their offer and queue\n"
-	       "                       count (through their PCI configuration window)\n\n"
-	       "Counters a mode cannot see are left out, not printed as 0.\n");
+	       "                       count (through their PCI configuration window)\n"
+	       "  --vmm NAME           the VMM, instead of detecting it (vqwatch_vmm_info):\n"
+	       "                       %s\n\n"
+	       "Counters a mode cannot see are left out, not printed as 0.\n", vmm_names());
 }
 
 int cmd_metrics(int argc, char **argv)
@@ -41,6 +43,7 @@ int cmd_metrics(int argc, char **argv)
 		{ "stall-threshold", required_argument, NULL, 's' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "no-device-read", no_argument, NULL, 'N' },
+		{ "vmm", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -78,6 +81,10 @@ int cmd_metrics(int argc, char **argv)
 			break;
 		case 'r': cfg.root = optarg; break;
 		case 'N': cfg.devread.enabled = false; break;
+		case 'V':
+			if (parse_vmm(CMD, optarg, &cfg.vmm))
+				return EXIT_USAGE;
+			break;
 		case 'h': help_metrics(); return EXIT_OK;
 		default: return usage_error(CMD, opt, argc, argv);
 		}

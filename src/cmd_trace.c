@@ -24,7 +24,7 @@ void help_trace(void)
 	printf("usage: vqwatch trace [--duration D] [--interval D] [--device virtioN]...\n"
 	       "                     [--type TYPE]... [--mode MODE] [--stall-threshold D]\n"
 	       "                     [--rebind virtioN [--force]] [--no-device-read] [--json]\n"
-	       "                     [--fail-on SEVERITY]\n\n"
+	       "                     [--fail-on SEVERITY] [--vmm NAME]\n\n"
 	       "Attaches BPF programs to the virtio core and transports, collects for a\n"
 	       "while, then reports every device and queue: layout (names, driver slots,\n"
 	       "sizes), offered and negotiated features, kicks, interrupts, buffers and\n"
@@ -46,10 +46,12 @@ void help_trace(void)
 	       "  --no-device-read     do not ask virtio-pci devices for their offer and queue\n"
 	       "                       count (through their PCI configuration window)\n"
 	       "  --json               JSON (docs/json.md) instead of text\n"
-	       "  --fail-on SEV        exit 3 when a finding is at least SEV\n\n"
+	       "  --fail-on SEV        exit 3 when a finding is at least SEV\n"
+	       "  --vmm NAME           the VMM, instead of detecting it (as audit):\n"
+	       "                       %s\n\n"
 	       "Counters a mode cannot see are null (JSON) or '-' (text): tracepoint mode\n"
 	       "sees per-vector interrupts and ring state, not kicks or bytes.\n"
-	       "Ctrl-C ends early and still prints the report.\n");
+	       "Ctrl-C ends early and still prints the report.\n", vmm_names());
 }
 
 /* "+N" since the previous interval, or "-" for a counter this mode cannot
@@ -171,6 +173,7 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 		{ "no-device-read", no_argument, NULL, 'N' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "fail-on", required_argument, NULL, 'f' },
+		{ "vmm", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -220,6 +223,10 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 		case 'F': o->force = true; break;
 		case 'N': o->collect.devread.enabled = false; break;
 		case 'j': o->json = true; break;
+		case 'V':
+			if (parse_vmm(CMD, optarg, &o->collect.vmm))
+				return EXIT_USAGE;
+			break;
 		case 'f':
 			o->fail_on = parse_fail_on(CMD, optarg);
 			if (o->fail_on < 0)

@@ -7,6 +7,7 @@
 #include "bpf_source.h"
 #include "clock.h"
 #include "collect.h"
+#include "vmm_detect.h"
 #include "process.h"
 #include "report.h"
 #include "strbuf.h"
@@ -180,6 +181,7 @@ static int read_model(struct collect *c, struct vq_report *r, bool device_read, 
 		r->duration_s = monotonic_s() - c->start_s;
 	}
 	keep_wanted(c, r);
+	vmm_detect(c->cfg.root, c->cfg.vmm, r);
 	if (findings_run(r, &c->cfg.findings))
 		goto enomem;
 	if (c->src && window_observe(&c->window, r, monotonic_s() - c->start_s))

@@ -51,6 +51,8 @@ struct collect_config {
 	struct devread_options devread;
 	struct findings_config findings;
 	const struct device_filter *filter;	/* borrowed; NULL keeps all */
+	/* --vmm: the VMM, instead of detecting it at each read (vmm_detect) */
+	const struct vmm *vmm;
 };
 
 struct collect;

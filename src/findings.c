@@ -32,32 +32,158 @@ static int declined_queue_features(const struct vq_device *d, struct strlist *ou
 	return out->oom ? -1 : 0;
 }
 
+/* The finding just added says which rule it came from. */
+static struct vq_finding *with_rule(struct vq_finding *f, const char *rule)
+{
+	if (f)
+		f->rule = rule;
+	return f;
+}
+
+/* The VMMs the report speaks for that know d's type (vmm_rule_for). */
+static size_t vmm_rules_of(const struct vq_report *r, const struct vq_device *d,
+			   const struct vmm *out[VMM_MAX])
+{
+	const struct vmm *v;
+	size_t n = 0;
+
+	for (size_t i = 0; d->type && (v = vmm_at(i)); i++)
+		if (r->vmm_shown[i] && vmm_rule_for(v, d->type->id))
+			out[n++] = v;
+	return n;
+}
+
+/* The queue-bearing features of d's offer that rule never offers (never)
+ * and that it always offers but d's offer lacks (always). */
+static void vmm_offer_gaps(const struct vq_device *d, const struct vmm_rule *rule,
+			   struct strlist *never, struct strlist *always)
+{
+	for (size_t gi = 0; d->offered_known && d->type->groups && gi < d->type->n_groups; gi++) {
+		int bit = d->type->groups[gi].presence_bit;
+		const char *name;
+
+		if (bit < 0 || bit >= 64)
+			continue;
+		name = virtio_feature_name(d->type, (unsigned int)bit);
+		if (never && features_has(&d->offered, (unsigned int)bit) &&
+		    !(rule->may_offer & (1ULL << bit)))
+			strlist_add(never, ",", "%s", name);
+		if (always && !features_has(&d->offered, (unsigned int)bit) &&
+		    (rule->always_offers & (1ULL << bit)))
+			strlist_add(always, ",", "%s", name);
+	}
+}
+
+/* Where a VMM with a known rule puts q, and the driver does not.  Not
+ * said where the offer is not one the VMM makes (vmm-offer-impossible
+ * says that instead: its numbering of such an offer means nothing). */
+static int vmm_index_finding(struct vq_report *r, const struct vq_device *d,
+			     const struct vq_queue *q, const struct vmm *v)
+{
+	const struct vmm_rule *rule = vmm_rule_for(v, d->type->id);
+	int at = q->vmm_index[vmm_id(v)];
+	struct strlist declined = { 0 };
+	struct vq_finding *f;
+
+	if (at == VQ_NULL_INDEX || at == q->index)
+		return 0;
+	vmm_offer_gaps(d, rule, &declined, &declined);
+	if (declined.oom || declined.items) {
+		strlist_free(&declined);
+		return declined.oom ? -1 : 0;
+	}
+	if (rule->numbering != VMM_DENSE_OFFERED)
+		return with_rule(report_add_finding(r, SEVERITY_CRITICAL, "vmm-index-mismatch",
+				d->name, q->index, "%s uses the spec's fixed indexes: %s is its "
+				"queue %d; this driver uses %d", v->title, q->role, at, q->index),
+				v->name) ? 0 : -1;
+	if (declined_queue_features(d, &declined)) {
+		strlist_free(&declined);
+		return -1;
+	}
+	f = with_rule(report_add_finding(r, SEVERITY_CRITICAL, "offered-not-negotiated", d->name,
+					 q->index, "%s numbers by offered features: %s is its "
+					 "queue %d; this driver uses %d (offered, not negotiated: %s)",
+					 v->title, q->role, at, q->index,
+					 declined.items ? strlist_str(&declined) : "?"), v->name);
+	strlist_free(&declined);
+	return f ? 0 : -1;
+}
+
 static int index_findings(struct vq_report *r, const struct vq_device *d, const struct vq_queue *q)
 {
+	const struct vmm *vmms[VMM_MAX];
+	size_t n_vmms = vmm_rules_of(r, d, vmms);
 	struct strlist declined = { 0 };
 	bool ok;
 
 	if (q->index == VQ_NULL_INDEX)
 		return 0;
 	if (q->spec_index != VQ_NULL_INDEX && q->index != q->spec_index &&
-	    !report_add_finding(r, SEVERITY_WARNING, "spec-index-deviation", d->name, q->index,
-				"%s is queue %d, the spec lists it at %d: a device that follows the "
-				"spec's table would use queue %d for something else",
-				q->role, q->index, q->spec_index, q->index))
+	    !with_rule(report_add_finding(r, SEVERITY_WARNING, "spec-index-deviation", d->name,
+				q->index, "%s is queue %d, the spec lists it at %d: a device that "
+				"follows the spec's table would use queue %d for something else",
+				q->role, q->index, q->spec_index, q->index), "spec"))
 		return -1;
-	if (q->offered_dense_index == VQ_NULL_INDEX || q->index == q->offered_dense_index)
+	/* The VMMs' own rules, where known, speak instead of the generic one. */
+	for (size_t i = 0; i < n_vmms; i++)
+		if (vmm_index_finding(r, d, q, vmms[i]))
+			return -1;
+	if (n_vmms || q->offered_dense_index == VQ_NULL_INDEX || q->index == q->offered_dense_index)
 		return 0;
 	if (declined_queue_features(d, &declined)) {
 		strlist_free(&declined);
 		return -1;
 	}
-	ok = report_add_finding(r, SEVERITY_CRITICAL, "offered-not-negotiated", d->name, q->index,
-				"the driver uses queue %d for %s, but a device numbering queues "
-				"by offered features has it at %d (offered, not negotiated: %s)",
+	ok = with_rule(report_add_finding(r, SEVERITY_CRITICAL, "offered-not-negotiated", d->name,
+				q->index, "the driver uses queue %d for %s, but a device numbering "
+				"queues by offered features has it at %d (offered, not negotiated: %s)",
 				q->index, q->role, q->offered_dense_index,
-				declined.items ? strlist_str(&declined) : "?");
+				declined.items ? strlist_str(&declined) : "?"), "offered-dense");
 	strlist_free(&declined);
 	return ok ? 0 : -1;
+}
+
+/*
+ * vmm-offer-impossible: the device offers a queue-bearing feature that the
+ * VMM never offers, or lacks one it always offers: not an offer this VMM
+ * makes (another VMM, another version, or the wrong --vmm).
+ */
+static int vmm_offer_findings(struct vq_report *r, const struct vq_device *d)
+{
+	const struct vmm *vmms[VMM_MAX];
+	size_t n_vmms = vmm_rules_of(r, d, vmms);
+
+	if (!d->offered_known)
+		return 0;
+	for (size_t i = 0; i < n_vmms; i++) {
+		const struct vmm_rule *rule = vmm_rule_for(vmms[i], d->type->id);
+		struct strlist never = { 0 }, always = { 0 };
+		int ret = 0;
+
+		vmm_offer_gaps(d, rule, &never, &always);
+		if (never.oom || always.oom)
+			ret = -1;
+		else if (never.items &&
+			 !with_rule(report_add_finding(r, SEVERITY_WARNING, "vmm-offer-impossible",
+				d->name, VQ_NULL_INDEX, "%s never offers %s (%s, %s): this offer is "
+				"not one it makes, so the device is not %s's (or not that version)",
+				vmms[i]->title, strlist_str(&never), rule->version, rule->source,
+				vmms[i]->title), vmms[i]->name))
+			ret = -1;
+		else if (always.items &&
+			 !with_rule(report_add_finding(r, SEVERITY_WARNING, "vmm-offer-impossible",
+				d->name, VQ_NULL_INDEX, "%s always offers %s (%s, %s): an offer "
+				"without it is not one it makes, so the device is not %s's (or not "
+				"that version)", vmms[i]->title, strlist_str(&always), rule->version,
+				rule->source, vmms[i]->title), vmms[i]->name))
+			ret = -1;
+		strlist_free(&never);
+		strlist_free(&always);
+		if (ret)
+			return -1;
+	}
+	return 0;
 }
 
 static int unknown_bits(struct vq_report *r, const struct vq_device *d,
@@ -240,7 +366,7 @@ static int device_findings(struct vq_report *r, const struct vq_device *d,
 	for (size_t i = 0; i < d->n_queues; i++)
 		if (index_findings(r, d, &d->queues[i]))
 			return -1;
-	if (queue_count(r, d) || feature_findings(r, d))
+	if (vmm_offer_findings(r, d) || queue_count(r, d) || feature_findings(r, d))
 		return -1;
 	for (size_t i = 0; i < d->n_queues; i++)
 		if (runtime_findings(r, d, &d->queues[i], cfg))

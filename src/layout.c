@@ -75,6 +75,32 @@ static void format_counted(char *buf, size_t len, const char *fmt, unsigned int 
 		strbuf_copy(buf, len, fmt);
 }
 
+enum layout_rule layout_rule_of_vmm(enum vmm_numbering n)
+{
+	static const enum layout_rule map[] = {
+		[VMM_DENSE_OFFERED] = RULE_OFFERED_DENSE,
+		[VMM_SPEC_FIXED] = RULE_SPEC,
+		[VMM_DENSE_NEGOTIATED] = RULE_LINUX,
+	};
+
+	return map[n];
+}
+
+/* Each VMM's index for q: its rule's, where the table knows its rule. */
+static void vmm_indexes(const struct vq_device_type *type, struct layout_queue *q)
+{
+	const struct vmm *v;
+
+	for (size_t i = 0; i < VMM_MAX; i++)
+		q->vmm_index[i] = VQ_NULL_INDEX;
+	for (size_t i = 0; (v = vmm_at(i)); i++) {
+		const struct vmm_rule *r = vmm_rule_for(v, type->id);
+
+		if (r)
+			q->vmm_index[i] = q->index[layout_rule_of_vmm(r->numbering)];
+	}
+}
+
 int layout_compute(const struct layout_input *in, struct layout *out)
 {
 	const struct vq_device_type *type = in->type;
@@ -124,6 +150,7 @@ int layout_compute(const struct layout_input *in, struct layout *out)
 				for (int rule = 0; rule < RULE_COUNT; rule++)
 					q->index[rule] = rep < repeats[rule] ?
 						(int)(cursor[rule] + rep * roles + k) : VQ_NULL_INDEX;
+				vmm_indexes(type, q);
 			}
 		}
 		for (int rule = 0; rule < RULE_COUNT; rule++) {
@@ -169,6 +196,7 @@ void layout_queue_to_model(const struct layout_queue *lq, struct vq_queue *q)
 	q->index = lq->index[RULE_LINUX];
 	q->spec_index = lq->index[RULE_SPEC];
 	q->offered_dense_index = lq->index[RULE_OFFERED_DENSE];
+	memcpy(q->vmm_index, lq->vmm_index, sizeof(q->vmm_index));
 	strbuf_copy(q->name, sizeof(q->name), lq->linux_name);
 	strbuf_copy(q->role, sizeof(q->role), lq->role);
 }

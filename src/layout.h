@@ -13,6 +13,7 @@
 
 #include "model.h"
 #include "virtio.h"
+#include "vmm.h"
 
 enum layout_rule {
 	RULE_SPEC,
@@ -25,6 +26,9 @@ struct layout_queue {
 	char role[48];
 	char linux_name[48];
 	int index[RULE_COUNT];		/* VQ_NULL_INDEX where absent or unknown */
+	/* each VMM's index (vmm.h, by vmm_id): the index of the layout rule
+	 * its numbering follows, VQ_NULL_INDEX where it has no rule for the type */
+	int vmm_index[VMM_MAX];
 };
 
 struct layout_input {
@@ -42,6 +46,9 @@ struct layout {
 	/* queues by Linux index (dense: count[RULE_LINUX] entries) */
 	const struct layout_queue **linux_at;
 };
+
+/* The layout rule a VMM's numbering follows. */
+enum layout_rule layout_rule_of_vmm(enum vmm_numbering n);
 
 /* Returns 0, or -1 on ENOMEM.  A type without a queue table gives none. */
 int layout_compute(const struct layout_input *in, struct layout *out);

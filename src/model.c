@@ -32,6 +32,8 @@ struct vq_queue *device_add_queue(struct vq_device *d)
 		q->index = VQ_NULL_INDEX;
 		q->spec_index = VQ_NULL_INDEX;
 		q->offered_dense_index = VQ_NULL_INDEX;
+		for (int v = 0; v < VMM_MAX; v++)
+			q->vmm_index[v] = VQ_NULL_INDEX;
 		q->driver_slot = VQ_NULL_INDEX;
 		q->irq = VQ_NULL_INDEX;
 		q->size = VQ_NULL_INDEX;

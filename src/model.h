@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "virtio.h"
+#include "vmm.h"
 #include "vqwatch_hist.h"
 
 /* "Unknown" is spelled one way for indexes, irqs and sizes: rendered as
@@ -49,6 +50,10 @@ struct vq_queue {
 	/* Where a device numbering by offered features (QEMU-style) puts this
 	 * role; VQ_NULL_INDEX when the offered features are unknown. */
 	int offered_dense_index;
+	/* Where each VMM of the table (vmm.h, by vmm_id) puts this role;
+	 * VQ_NULL_INDEX where its rule for the type is not known or needs
+	 * the offered features and they are not. */
+	int vmm_index[VMM_MAX];
 	int driver_slot;	/* VQ_NULL_INDEX when unknown */
 	int irq;		/* Linux irq of its own vector, VQ_NULL_INDEX if none */
 	int size;		/* ring size, VQ_NULL_INDEX when unknown */
@@ -108,6 +113,9 @@ struct vq_finding {
 	char device[32];
 	int queue;		/* VQ_NULL_INDEX when about the device */
 	char *message;		/* owned; never cut */
+	/* The numbering rule it came from: "spec", "offered-dense", a VMM's
+	 * name ("firecracker"); NULL for findings not about numbering. */
+	const char *rule;
 	/* A runtime finding: how long before it was seen its condition began
 	 * (queue-stalled: the oldest buffer's age), in ms. */
 	uint64_t began_ago_ms;
@@ -172,6 +180,15 @@ struct vq_report {
 		char error[256];	/* why not, "" when ok */
 	} sources[4];
 	size_t n_sources;
+	/* The VMMs whose rules the report speaks for (layout --vmm, the
+	 * detected or given VMM), by vmm_id. */
+	bool vmm_shown[VMM_MAX];
+	/* The VMM this guest runs on (vmm_detect), when the command looked:
+	 * vmm NULL when nothing matched; source the evidence ("acpi-oem-id
+	 * FIRECK", "dmi sys_vendor QEMU", "--vmm"). */
+	bool vmm_known;
+	const struct vmm *vmm;
+	char vmm_source[128];
 	struct vq_device *devices;
 	size_t n_devices;
 	struct vq_finding *findings;

@@ -105,7 +105,23 @@ static void feature_names(struct json_writer *w, const char *name, bool known,
 	json_array_end(w);
 }
 
-static void write_queue(struct json_writer *w, const struct vq_queue *q)
+/* "vmm_index": {"firecracker": 4, ...}: each VMM the report speaks for
+ * whose rule for the type is known (null: its index needs the offer). */
+static void write_vmm_index(struct json_writer *w, const struct vq_report *r,
+			    const struct vq_device *d, const struct vq_queue *q)
+{
+	const struct vmm *v;
+
+	json_name(w, "vmm_index");
+	json_object_begin(w);
+	for (size_t i = 0; d->type && (v = vmm_at(i)); i++)
+		if (r->vmm_shown[i] && vmm_rule_for(v, d->type->id))
+			index_or_null(w, v->name, q->vmm_index[i]);
+	json_object_end(w);
+}
+
+static void write_queue(struct json_writer *w, const struct vq_report *r,
+			const struct vq_device *d, const struct vq_queue *q)
 {
 	json_object_begin(w);
 	index_or_null(w, "index", q->index);
@@ -114,6 +130,7 @@ static void write_queue(struct json_writer *w, const struct vq_queue *q)
 	string_or_null(w, "source", source_name(q->source));
 	index_or_null(w, "spec_index", q->spec_index);
 	index_or_null(w, "offered_dense_index", q->offered_dense_index);
+	write_vmm_index(w, r, d, q);
 	index_or_null(w, "driver_slot", q->driver_slot);
 	index_or_null(w, "irq", q->irq);
 	index_or_null(w, "size", q->size);
@@ -131,7 +148,8 @@ static void write_queue(struct json_writer *w, const struct vq_queue *q)
 	json_object_end(w);
 }
 
-static void write_device(struct json_writer *w, const struct vq_device *d)
+static void write_device(struct json_writer *w, const struct vq_report *r,
+			 const struct vq_device *d)
 {
 	json_object_begin(w);
 	string_or_null(w, "name", d->name);
@@ -173,7 +191,7 @@ static void write_device(struct json_writer *w, const struct vq_device *d)
 	json_name(w, "queues");
 	json_array_begin(w);
 	for (size_t i = 0; i < d->n_queues; i++)
-		write_queue(w, &d->queues[i]);
+		write_queue(w, r, d, &d->queues[i]);
 	json_array_end(w);
 	json_object_end(w);
 }
@@ -186,6 +204,7 @@ static void write_finding(struct json_writer *w, const struct vq_finding *f)
 	string_or_null(w, "device", f->device);
 	index_or_null(w, "queue", f->queue);
 	string_or_null(w, "message", f->message);
+	string_or_null(w, "rule", f->rule);
 	if (f->windowed) {	/* a runtime finding over the collection */
 		json_name(w, "started_s");
 		json_double(w, f->started_s);
@@ -321,10 +340,17 @@ int report_write_json(FILE *out, const struct vq_report *r)
 	}
 	write_cost(&w, r);
 	json_object_end(&w);
+	if (r->vmm_known) {	/* the commands that look for the VMM */
+		json_name(&w, "vmm");
+		json_object_begin(&w);
+		string_or_null(&w, "name", r->vmm ? r->vmm->name : "unknown");
+		string_or_null(&w, "source", r->vmm_source[0] ? r->vmm_source : NULL);
+		json_object_end(&w);
+	}
 	json_name(&w, "devices");
 	json_array_begin(&w);
 	for (size_t i = 0; i < r->n_devices; i++)
-		write_device(&w, &r->devices[i]);
+		write_device(&w, r, &r->devices[i]);
 	json_array_end(&w);
 	json_name(&w, "findings");
 	json_array_begin(&w);

@@ -614,7 +614,8 @@ static void write_balloon(FILE *out, const struct vq_report *r)
 static bool same_series(const struct vq_finding *a, const struct vq_finding *b)
 {
 	return a->severity == b->severity && a->queue == b->queue &&
-	       !strcmp(a->code, b->code) && !strcmp(a->device, b->device);
+	       !strcmp(a->code, b->code) && !strcmp(a->device, b->device) &&
+	       !strcmp(a->rule ? a->rule : "", b->rule ? b->rule : "");
 }
 
 static void write_findings(FILE *out, const struct vq_report *r)
@@ -637,8 +638,24 @@ static void write_findings(FILE *out, const struct vq_report *r)
 		label(out, &first, "severity", severity_name(f->severity));
 		label(out, &first, "device", f->device);
 		index_label(out, &first, "queue", f->queue);
+		label(out, &first, "rule", f->rule ? f->rule : "");
 		fputs("} 1\n", out);
 	}
+}
+
+/* vqwatch_vmm_info{name, source} 1: the VMM the guest runs on. */
+static void write_vmm(FILE *out, const struct vq_report *r)
+{
+	bool first = true;
+
+	if (!r->vmm_known)
+		return;
+	family(out, "vmm_info", "gauge",
+	       "The VMM this guest runs on (name=\"unknown\" when no sign matched) and the evidence; always 1.");
+	fputs(PROM_PREFIX "vmm_info{", out);
+	label(out, &first, "name", r->vmm ? r->vmm->name : "unknown");
+	label(out, &first, "source", r->vmm_source);
+	fputs("} 1\n", out);
 }
 
 int report_write_prom(FILE *out, const struct vq_report *r, double scrape_seconds)
@@ -653,6 +670,7 @@ int report_write_prom(FILE *out, const struct vq_report *r, double scrape_second
 		write_queue_metric(out, r, &queue_metrics[i]);
 	write_latency(out, r);
 	write_balloon(out, r);
+	write_vmm(out, r);
 	write_findings(out, r);
 	return fflush(out) || ferror(out) ? -1 : 0;
 }

@@ -34,12 +34,60 @@ static void index_cell(FILE *out, int width, int index)
 		fprintf(out, " %*d", width, index);
 }
 
-static void queue_table(FILE *out, const struct vq_device *d, enum report_style style)
+/* The VMM columns of a layout: each VMM the report speaks for, "?" in its
+ * column where its rule for the type is not known. */
+static void vmm_header(FILE *out, const struct vq_report *r)
 {
-	if (style == STYLE_LAYOUT)
-		fprintf(out, "  %-18s %-16s %5s %6s %11s\n", "role", "linux name", "spec",
+	const struct vmm *v;
+
+	for (size_t i = 0; (v = vmm_at(i)); i++)
+		if (r->vmm_shown[i])
+			fprintf(out, " %*s", (int)strlen(v->name), v->name);
+}
+
+static void vmm_cells(FILE *out, const struct vq_report *r, const struct vq_device *d,
+		      const struct vq_queue *q)
+{
+	const struct vmm *v;
+
+	for (size_t i = 0; (v = vmm_at(i)); i++) {
+		if (!r->vmm_shown[i])
+			continue;
+		if (d->type && vmm_rule_for(v, d->type->id))
+			index_cell(out, (int)strlen(v->name), q->vmm_index[i]);
+		else
+			fprintf(out, " %*s", (int)strlen(v->name), "?");
+	}
+}
+
+/* Under a layout's table: each shown VMM's rule and where it was read. */
+static void vmm_rules(FILE *out, const struct vq_report *r, const struct vq_device *d)
+{
+	const struct vmm *v;
+
+	for (size_t i = 0; d->type && (v = vmm_at(i)); i++) {
+		const struct vmm_rule *rule = vmm_rule_for(v, d->type->id);
+
+		if (!r->vmm_shown[i])
+			continue;
+		if (rule)
+			fprintf(out, "  %s: %s (%s; %s %s)\n", v->name, rule->note,
+				vmm_numbering_name(rule->numbering), rule->version, rule->source);
+		else
+			fprintf(out, "  %s: its numbering of %s queues is unknown (not in the table)\n",
+				v->name, d->type->name);
+	}
+}
+
+static void queue_table(FILE *out, const struct vq_report *r, const struct vq_device *d,
+			enum report_style style)
+{
+	if (style == STYLE_LAYOUT) {
+		fprintf(out, "  %-18s %-16s %5s %6s %11s", "role", "linux name", "spec",
 			"linux", "QEMU-style");
-	else
+		vmm_header(out, r);
+		fputc('\n', out);
+	} else
 		fprintf(out, "  %5s %-16s %-18s %-8s %5s\n", "queue", "name", "role", "source",
 			"spec");
 	for (size_t i = 0; i < d->n_queues; i++) {
@@ -50,6 +98,7 @@ static void queue_table(FILE *out, const struct vq_device *d, enum report_style 
 			index_cell(out, 5, q->spec_index);
 			index_cell(out, 6, q->index);
 			index_cell(out, 11, q->offered_dense_index);
+			vmm_cells(out, r, d, q);
 		} else {
 			fputs(" ", out);
 			index_cell(out, 5, q->index);
@@ -158,7 +207,8 @@ static void balloon_line(FILE *out, const struct vq_device *d)
 	fputc('\n', out);
 }
 
-static void write_device(FILE *out, const struct vq_device *d, enum report_style style)
+static void write_device(FILE *out, const struct vq_report *r, const struct vq_device *d,
+			 enum report_style style)
 {
 	if (style == STYLE_LAYOUT)
 		fprintf(out, "%s (device ID %u): %s\n", d->type->name, d->type_id, d->type->title);
@@ -187,7 +237,9 @@ static void write_device(FILE *out, const struct vq_device *d, enum report_style
 		for (size_t i = 0; i < d->n_queues; i++)
 			latency_histogram(out, &d->queues[i]);
 	} else if (d->n_queues) {
-		queue_table(out, d, style);
+		queue_table(out, r, d, style);
+		if (style == STYLE_LAYOUT)
+			vmm_rules(out, r, d);
 	}
 	else if (!d->type || !d->type->groups)
 		fprintf(out, "  (no queue table for this device type)\n");
@@ -224,10 +276,13 @@ int report_write_text(FILE *out, const struct vq_report *r, enum report_style st
 {
 	if (style == STYLE_TRACE)
 		write_session(out, r);
+	if (r->vmm_known)
+		fprintf(out, "vmm: %s%s%s%s\n\n", r->vmm ? r->vmm->name : "unknown",
+			r->vmm_source[0] ? " (" : "", r->vmm_source, r->vmm_source[0] ? ")" : "");
 	if (!r->n_devices)
 		fprintf(out, "no virtio devices\n\n");
 	for (size_t i = 0; i < r->n_devices; i++)
-		write_device(out, &r->devices[i], style);
+		write_device(out, r, &r->devices[i], style);
 	/* most severe first, in the order they were found */
 	fprintf(out, "findings: %zu\n", r->n_findings);
 	for (int sev = SEVERITY_CRITICAL; sev >= SEVERITY_INFO; sev--) {

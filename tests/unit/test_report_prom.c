@@ -114,6 +114,7 @@ static void build_report(struct vq_report *r)
 
 	assert_non_null(report_add_finding(r, SEVERITY_WARNING, "spec-index-deviation",
 					   "virtio0", 3, "reporting_vq is queue 3, spec 4"));
+	r->findings[r->n_findings - 1].rule = "spec";
 	assert_non_null(report_add_finding(r, SEVERITY_INFO, "unknown-feature-bits",
 					   "virtio0", VQ_NULL_INDEX, "bit 7"));
 	assert_non_null(report_add_finding(r, SEVERITY_INFO, "unknown-feature-bits",
@@ -326,11 +327,12 @@ static void test_device_series(void **state)
 		    "op=\"deflate\"} 0");
 	assert_line(text, "# TYPE vqwatch_balloon_target_pages gauge");
 	assert_line(text, "vqwatch_balloon_target_pages{device=\"virtio0\",device_type=\"balloon\"} 1024");
-	/* findings: queue "" for the device, the repeated one once */
+	/* findings: queue "" for the device, the repeated one once; rule the
+	 * numbering rule it came from, "" for one not about numbering */
 	assert_line(text, "vqwatch_finding{code=\"spec-index-deviation\",severity=\"warning\","
-		    "device=\"virtio0\",queue=\"3\"} 1");
+		    "device=\"virtio0\",queue=\"3\",rule=\"spec\"} 1");
 	assert_line(text, "vqwatch_finding{code=\"unknown-feature-bits\",severity=\"info\","
-		    "device=\"virtio0\",queue=\"\"} 1");
+		    "device=\"virtio0\",queue=\"\",rule=\"\"} 1");
 	assert_int_equal(count_lines_starting(text, "vqwatch_finding{"), 2);
 	free(text);
 	report_free(&r);

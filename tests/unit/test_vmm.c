@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the VMM table (src/vmm_tables.c): every row, checked
+ * against ../shared/reference/virtio-queue-layouts.md section 4 and issue
+ * 16 (the expected indexes below are written from those, not from the
+ * table), the findings that name a VMM, and the guest-visible signs.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "findings.h"
+#include "layout.h"
+#include "model.h"
+#include "virtio.h"
+#include "vmm.h"
+#include "vmm_detect.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define X VQ_NULL_INDEX
+
+enum { S = 1, F = 3, R = 5 };	/* balloon STATS_VQ, FREE_PAGE_HINT, REPORTING */
+
+static struct vq_features mask(uint64_t m)
+{
+	return (struct vq_features){ { m, 0 } };
+}
+
+static const struct vmm *vmm(const char *name)
+{
+	const struct vmm *v = vmm_by_name(name);
+
+	assert_non_null(v);
+	return v;
+}
+
+/* The index VMM name gives the role, for a type's layout. */
+static int vmm_index_of(const char *type, uint64_t offered, uint64_t negotiated,
+			unsigned int queues, const char *vmm_name, const char *role)
+{
+	struct layout_input in = { .type = virtio_type_by_name(type), .offered = mask(offered),
+				   .negotiated = mask(negotiated), .offered_known = true,
+				   .queues = queues };
+	struct layout l;
+	int at = -2;
+
+	assert_non_null(in.type);
+	assert_int_equal(layout_compute(&in, &l), 0);
+	for (size_t i = 0; i < l.n_queues; i++)
+		if (!strcmp(l.queues[i].role, role))
+			at = l.queues[i].vmm_index[vmm_id(vmm(vmm_name))];
+	layout_free(&l);
+	assert_int_not_equal(at, -2);	/* the role is in the layout */
+	return at;
+}
+
+/* Every row names a VMM and a device type of the tables, once, and cites
+ * where it was read. */
+static void test_rows_are_cited_and_unique(void **state)
+{
+	const struct vmm_rule *r, *o;
+
+	(void)state;
+	assert_true(vmm_count() <= VMM_MAX);
+	for (size_t i = 0; (r = vmm_rule_at(i)); i++) {
+		assert_non_null(vmm_by_name(r->vmm));
+		assert_non_null(virtio_type_by_id(r->type_id));
+		assert_true(r->version && r->version[0]);
+		assert_true(r->source && r->source[0]);
+		assert_true(r->note && r->note[0]);
+		/* what it always offers, it can offer */
+		assert_true((r->always_offers & ~r->may_offer) == 0);
+		for (size_t k = 0; k < i; k++) {
+			o = vmm_rule_at(k);
+			assert_false(o->type_id == r->type_id && !strcmp(o->vmm, r->vmm));
+		}
+		assert_ptr_equal(vmm_rule_for(vmm_by_name(r->vmm), r->type_id), r);
+	}
+	assert_null(vmm_by_name("xen"));
+	assert_null(vmm_rule_for(vmm("firecracker"), 1));	/* net: not read, unknown */
+}
+
+/* Balloon rows: reporting_vq's index per VMM, in three offers
+ * (reference section 5 rows 24, 3 and 12; section 4 per VMM). */
+static void test_balloon_rows(void **state)
+{
+	static const struct {
+		const char *vmm;
+		int row24, row3, row12;	/* SFR offered, S+R negotiated | R only | SR offered, R negotiated */
+	} want[] = {
+		{ "qemu", 4, 2, 3 },		/* dense over offered */
+		{ "firecracker", 4, 2, 3 },	/* dense over offered, stats optional */
+		{ "cloud-hypervisor", 4, 2, 3 },/* dense over offered (only R is possible) */
+		{ "crosvm", 4, 2, 3 },		/* dense over advertised since 2025-04 */
+		{ "crosvm-2024", 4, 4, 4 },	/* spec-literal constants */
+		{ "libkrun", 4, 4, 4 },		/* fixed constants 0..4 */
+		{ "alioth", 3, 2, 2 },		/* dense over acked = Linux */
+		{ "arcbox", 3, 2, 2 },
+	};
+	const uint64_t sfr = 1 << S | 1 << F | 1 << R;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		assert_non_null(vmm_rule_for(vmm(want[i].vmm), VQ_ID_BALLOON));
+		assert_int_equal(vmm_index_of("balloon", sfr, 1 << S | 1 << R, 1, want[i].vmm,
+					      "reporting_vq"), want[i].row24);
+		assert_int_equal(vmm_index_of("balloon", 1 << R, 1 << R, 1, want[i].vmm,
+					      "reporting_vq"), want[i].row3);
+		assert_int_equal(vmm_index_of("balloon", 1 << S | 1 << R, 1 << R, 1, want[i].vmm,
+					      "reporting_vq"), want[i].row12);
+		/* inflate and deflate never move */
+		assert_int_equal(vmm_index_of("balloon", sfr, sfr, 1, want[i].vmm, "inflateq"), 0);
+		assert_int_equal(vmm_index_of("balloon", sfr, sfr, 1, want[i].vmm, "deflateq"), 1);
+	}
+	/* every balloon row of the table is checked above */
+	for (size_t i = 0, n = 0; vmm_rule_at(i) || (assert_int_equal(n, ARRAY_SIZE(want)), 0); i++)
+		n += vmm_rule_at(i)->type_id == VQ_ID_BALLOON;
+}
+
+/* What each can offer (reference 4.1-4.4, issue 16). */
+static void test_balloon_offers(void **state)
+{
+	static const struct {
+		const char *vmm;
+		uint64_t always, never;
+	} want[] = {
+		{ "qemu", 1 << S, 0 },
+		{ "firecracker", 0, 0 },
+		{ "cloud-hypervisor", 0, 1 << S | 1 << F },
+		{ "crosvm", 1 << S, 1 << F },
+		{ "libkrun", 1 << S | 1 << F | 1 << R, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		const struct vmm_rule *r = vmm_rule_for(vmm(want[i].vmm), VQ_ID_BALLOON);
+
+		assert_int_equal(r->always_offers & (1 << S | 1 << F | 1 << R), want[i].always);
+		assert_int_equal(r->may_offer & want[i].never, 0);
+	}
+}
+
+/* QEMU's net, console and fs rows: as Linux numbers them. */
+static void test_qemu_other_rows(void **state)
+{
+	(void)state;
+	/* net, 4 pairs, MQ and CTRL_VQ negotiated: control queue at 8 */
+	assert_int_equal(vmm_index_of("net", 1 << 17 | 1 << 22, 1 << 17 | 1 << 22, 4, "qemu",
+				      "controlq"), 8);
+	/* MQ offered, not negotiated: one pair, control at 2 */
+	assert_int_equal(vmm_index_of("net", 1 << 17 | 1 << 22, 1 << 17, 4, "qemu", "controlq"), 2);
+	/* console, MULTIPORT, 2 ports: control queues 2 and 3, port 1 at 4 */
+	assert_int_equal(vmm_index_of("console", 1 << 1, 1 << 1, 2, "qemu", "control_receiveq"), 2);
+	/* fs: request queues from 1; NOTIFICATION never offered */
+	assert_int_equal(vmm_index_of("fs", 0, 0, 1, "qemu", "requestq1"), 1);
+	assert_int_equal(vmm_rule_for(vmm("qemu"), 26)->may_offer & 1, 0);
+}
+
+static struct vq_report layout_report(const char *vmm_name, uint64_t offered, uint64_t negotiated)
+{
+	struct layout_input in = { .type = virtio_type_by_name("balloon"), .offered = mask(offered),
+				   .negotiated = mask(negotiated), .offered_known = true,
+				   .queues = 1 };
+	struct vq_report r = { .mode = "offline" };
+	struct layout l;
+
+	if (vmm_name)
+		r.vmm_shown[vmm_id(vmm(vmm_name))] = true;
+	assert_int_equal(layout_compute(&in, &l), 0);
+	assert_int_equal(layout_to_device(&in, &l, report_add_device(&r)), 0);
+	layout_free(&l);
+	assert_int_equal(findings_run(&r, NULL), 0);
+	return r;
+}
+
+static const struct vq_finding *finding(const struct vq_report *r, const char *code,
+					const char *rule)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (!strcmp(r->findings[i].code, code) &&
+		    !strcmp(r->findings[i].rule ? r->findings[i].rule : "", rule))
+			return &r->findings[i];
+	return NULL;
+}
+
+static void test_findings_name_the_vmm(void **state)
+{
+	const uint64_t sfr = 1 << S | 1 << F | 1 << R, sr = 1 << S | 1 << R;
+	const struct vq_finding *f;
+	struct vq_report r;
+
+	(void)state;
+	/* the issue's acceptance case on Firecracker */
+	r = layout_report("firecracker", sfr, sr);
+	f = finding(&r, "offered-not-negotiated", "firecracker");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEVERITY_CRITICAL);
+	assert_int_equal(f->queue, 3);
+	assert_non_null(strstr(f->message, "Firecracker numbers by offered features: "
+			       "reporting_vq is its queue 4; this driver uses 3"));
+	assert_null(finding(&r, "offered-not-negotiated", "offered-dense"));	/* replaced */
+	assert_non_null(finding(&r, "spec-index-deviation", "spec"));
+	report_free(&r);
+
+	/* no VMM: the generic rule, as before */
+	r = layout_report(NULL, sfr, sr);
+	assert_non_null(finding(&r, "offered-not-negotiated", "offered-dense"));
+	report_free(&r);
+
+	/* cloud-hypervisor never offers STATS_VQ: said plainly, and no
+	 * numbering finding in its name for an offer it never makes */
+	r = layout_report("cloud-hypervisor", sfr, sr);
+	f = finding(&r, "vmm-offer-impossible", "cloud-hypervisor");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEVERITY_WARNING);
+	assert_non_null(strstr(f->message, "never offers STATS_VQ,FREE_PAGE_HINT"));
+	assert_null(finding(&r, "offered-not-negotiated", "cloud-hypervisor"));
+	report_free(&r);
+
+	/* its own offer: reporting at 2, as Linux; nothing to say */
+	r = layout_report("cloud-hypervisor", 1 << R, 1 << R);
+	assert_null(finding(&r, "vmm-offer-impossible", "cloud-hypervisor"));
+	assert_null(finding(&r, "offered-not-negotiated", "cloud-hypervisor"));
+	report_free(&r);
+
+	/* a spec-literal VMM: reporting at 4 while Linux uses 3 */
+	r = layout_report("crosvm-2024", 1 << S | 1 << R, sr);
+	f = finding(&r, "vmm-index-mismatch", "crosvm-2024");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEVERITY_CRITICAL);
+	report_free(&r);
+
+	/* QEMU without STATS_VQ in the offer: not QEMU's offer */
+	r = layout_report("qemu", 1 << R, 1 << R);
+	assert_non_null(strstr(finding(&r, "vmm-offer-impossible", "qemu")->message,
+			       "always offers STATS_VQ"));
+	report_free(&r);
+
+	/* a negotiated-dense VMM never disagrees with Linux */
+	r = layout_report("arcbox", sfr, sr);
+	assert_null(finding(&r, "offered-not-negotiated", "arcbox"));
+	assert_null(finding(&r, "vmm-index-mismatch", "arcbox"));
+	report_free(&r);
+}
+
+static void test_signs(void **state)
+{
+	(void)state;
+	assert_ptr_equal(vmm_by_acpi_oem_id("FIRECK", 6), vmm("firecracker"));
+	assert_ptr_equal(vmm_by_acpi_oem_id("BOCHS ", 6), vmm("qemu"));
+	assert_null(vmm_by_acpi_oem_id("BOCHS", 5));
+	assert_null(vmm_by_acpi_oem_id("ALASKA", 6));
+	assert_ptr_equal(vmm_by_dmi_sys_vendor("QEMU\n"), vmm("qemu"));
+	assert_ptr_equal(vmm_by_dmi_sys_vendor("QEMU"), vmm("qemu"));
+	assert_null(vmm_by_dmi_sys_vendor("QEMUX\n"));
+	assert_null(vmm_by_dmi_sys_vendor(""));
+	assert_null(vmm_by_dmi_sys_vendor(NULL));
+}
+
+/* Write root/rel (making its directories) with len bytes of data. */
+static void put(const char *root, const char *rel, const char *data, size_t len)
+{
+	char path[512], cmd[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+	assert_int_equal(system(cmd), 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+/* Detection under a root, as --root replays a capture. */
+static void test_detect(void **state)
+{
+	char root[] = "/tmp/vqwatch-vmm-XXXXXX", cmd[64];
+	struct vq_report r = { 0 };
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	/* nothing there: unknown, and what was seen */
+	vmm_detect(root, NULL, &r);
+	assert_true(r.vmm_known);
+	assert_null(r.vmm);
+	assert_string_equal(r.vmm_source, "none matched: no DMI, no ACPI DSDT");
+	/* a Firecracker DSDT header (this machine's): OEM ID at bytes 10-15 */
+	put(root, "sys/firmware/acpi/tables/DSDT", "DSDTS\017\0\0\002wFIRECKFCVMDSDT", 16);
+	memset(&r, 0, sizeof(r));
+	vmm_detect(root, NULL, &r);
+	assert_ptr_equal(r.vmm, vmm("firecracker"));
+	assert_string_equal(r.vmm_source, "acpi-oem-id FIRECK");
+	assert_true(r.vmm_shown[vmm_id(vmm("firecracker"))]);
+	/* DMI first: QEMU's sys_vendor */
+	put(root, "sys/class/dmi/id/sys_vendor", "QEMU\n", 5);
+	memset(&r, 0, sizeof(r));
+	vmm_detect(root, NULL, &r);
+	assert_ptr_equal(r.vmm, vmm("qemu"));
+	assert_string_equal(r.vmm_source, "dmi sys_vendor QEMU");
+	/* an unknown vendor and OEM ID: said */
+	put(root, "sys/class/dmi/id/sys_vendor", "ACME\n", 5);
+	put(root, "sys/firmware/acpi/tables/DSDT", "DSDTS\017\0\0\002wALASKAA M I ", 16);
+	memset(&r, 0, sizeof(r));
+	vmm_detect(root, NULL, &r);
+	assert_null(r.vmm);
+	assert_string_equal(r.vmm_source, "none matched: DMI sys_vendor 'ACME', ACPI OEM ID 'ALASKA'");
+	/* --vmm wins */
+	memset(&r, 0, sizeof(r));
+	vmm_detect(root, vmm("libkrun"), &r);
+	assert_ptr_equal(r.vmm, vmm("libkrun"));
+	assert_string_equal(r.vmm_source, "--vmm");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rows_are_cited_and_unique),
+		cmocka_unit_test(test_balloon_rows),
+		cmocka_unit_test(test_balloon_offers),
+		cmocka_unit_test(test_qemu_other_rows),
+		cmocka_unit_test(test_findings_name_the_vmm),
+		cmocka_unit_test(test_signs),
+		cmocka_unit_test(test_detect),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
