@@ -101,14 +101,14 @@ $(BENCH_HOOKS).static: tests/bench/bench_hooks.c $(OUTPUT)/bench.skel.h | $(TEST
 # The peer, a libbpf port of bcc's virtiostat (tests/bench/virtiostat.bpf.c):
 # built only here, for make bench, never in vqwatch nor make test.
 VIRTIOSTAT := $(TEST_OUT)/virtiostat
-$(OUTPUT)/virtiostat.bpf.o: tests/bench/virtiostat.bpf.c $(VMLINUX_H) | $(OUTPUT)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+$(OUTPUT)/virtiostat.bpf.o: tests/bench/virtiostat.bpf.c tests/bench/virtiostat.h $(VMLINUX_H) | $(OUTPUT)
+	$(CLANG) $(BPF_CFLAGS) -Itests/bench -c $< -o $@.tmp
 	$(LLVM_STRIP) -g $@.tmp -o $@
 	rm -f $@.tmp
-$(VIRTIOSTAT): tests/bench/virtiostat.c $(OUTPUT)/virtiostat.skel.h | $(TEST_OUT)
-	$(CC) $(ALL_CFLAGS) $< -lbpf -lelf -lz -o $@
-$(VIRTIOSTAT).static: tests/bench/virtiostat.c $(OUTPUT)/virtiostat.skel.h | $(TEST_OUT)
-	$(CC) $(ALL_CFLAGS) -static $< -l:libbpf.a -l:libelf.a -l:libz.a -o $@
+$(VIRTIOSTAT): tests/bench/virtiostat.c tests/bench/virtiostat.h $(OUTPUT)/virtiostat.skel.h | $(TEST_OUT)
+	$(CC) $(ALL_CFLAGS) -Itests/bench $< -lbpf -lelf -lz -o $@
+$(VIRTIOSTAT).static: tests/bench/virtiostat.c tests/bench/virtiostat.h $(OUTPUT)/virtiostat.skel.h | $(TEST_OUT)
+	$(CC) $(ALL_CFLAGS) -Itests/bench -static $< -l:libbpf.a -l:libelf.a -l:libz.a -o $@
 
 .PHONY: bench
 bench: $(OUTPUT)/vqwatch $(BENCH_HOOKS) $(BENCH_HOOKS).static $(VIRTIOSTAT) $(VIRTIOSTAT).static

@@ -25,15 +25,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define SG_CHAIN	0x01UL
 #define SG_END		0x02UL
 
-struct virtio_stat {
-	char driver[16];
-	char dev[12];
-	char vqname[12];
-	__u32 in_sgs;
-	__u32 out_sgs;
-	__u64 in_bw;
-	__u64 out_bw;
-};
+#include "virtiostat.h"
 
 /* BPF_HASH(stats, u64, virtio_stat_t): bcc's default size, 10240 */
 struct {

@@ -24,15 +24,7 @@
 #include <bpf/libbpf.h>
 #include "virtiostat.skel.h"
 
-struct virtio_stat {
-	char driver[16];
-	char dev[12];
-	char vqname[12];
-	__u32 in_sgs;
-	__u32 out_sgs;
-	__u64 in_bw;
-	__u64 out_bw;
-};
+#include "virtiostat.h"
 
 static volatile sig_atomic_t stop;
 
