@@ -768,9 +768,6 @@ int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
 	for (size_t i = 0; i < r->n_losses; i++)
 		r->events_lost += r->losses[i].count;
 	r->events_lost_known = true;
-	r->prog_stats_known = true;
-	r->bpf_stats_enabled = session_bpf_stats_enabled();
-	r->n_prog_stats = session_prog_stats(src->s, r->prog_stats, VQ_MAX_PROG_STATS);
 	oldest_in_flight(src);
 	/* live devices first, so that those that left never take their name */
 	for (int gone = 0; gone <= 1; gone++)

@@ -255,6 +255,10 @@ int collect_read(struct collect *c, struct vq_report *r, char *err, size_t errle
 		process_read(&r->process);
 	if (!c->src)
 		return 0;
+	/* vqwatch's own cost: for the report only, not at every sample */
+	r->prog_stats_known = true;
+	r->bpf_stats_enabled = session_bpf_stats_enabled();
+	r->n_prog_stats = session_prog_stats(c->s, r->prog_stats, VQ_MAX_PROG_STATS);
 	fill_stalls(c, r);
 	if (c->cfg.window_findings && window_merge(&c->window, r)) {
 		strbuf_copy(err, errlen, "out of memory");
