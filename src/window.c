@@ -48,13 +48,14 @@ static int observe_one(struct finding_window *w, const struct vq_finding *f, dou
 	return 0;
 }
 
-static bool in_report(const struct vq_report *r, const struct window_entry *e)
+/* The finding of r about what e is about, NULL if none. */
+static struct vq_finding *in_report(const struct vq_report *r, const struct window_entry *e)
 {
 	for (size_t i = 0; i < r->n_findings; i++)
 		if (r->findings[i].queue == e->queue && !strcmp(r->findings[i].code, e->code) &&
 		    !strcmp(r->findings[i].device, e->device))
-			return true;
-	return false;
+			return &r->findings[i];
+	return NULL;
 }
 
 int window_observe(struct finding_window *w, const struct vq_report *r, double now_s)
@@ -86,12 +87,8 @@ int window_merge(const struct finding_window *w, struct vq_report *r)
 {
 	for (size_t i = 0; i < w->n; i++) {
 		const struct window_entry *e = &w->entries[i];
-		struct vq_finding *f = NULL;
+		struct vq_finding *f = in_report(r, e);
 
-		for (size_t k = 0; k < r->n_findings && !f; k++)
-			if (r->findings[k].queue == e->queue && !strcmp(r->findings[k].code, e->code) &&
-			    !strcmp(r->findings[k].device, e->device))
-				f = &r->findings[k];
 		if (!f && !(f = report_add_finding(r, e->severity, e->code, e->device, e->queue,
 						   "%s", e->message)))
 			return -1;
