@@ -126,13 +126,15 @@ struct vq_snap_queue {
 
 _Static_assert(sizeof(struct vq_snap_queue) == 64, "vq_snap_queue layout");
 
-/* Completions user space derived from sampled ring indexes, per queue; a map
- * (written by user space only) so that a pinned daemon keeps them across a
- * restart. */
+/* Completions and adds user space derived from sampled ring indexes, per
+ * queue; a map (written by user space only) so that a pinned daemon keeps
+ * them across a restart. */
 struct vq_ring_count {
 	__u64 completed;
+	__u64 added;
 	__u16 last_used;
-	__u16 pad[3];
+	__u16 last_avail;
+	__u16 pad[2];
 };
 
 struct vq_snap_ctx {

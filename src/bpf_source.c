@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "clock.h"
 #include "bpf_source.h"
+#include "ring_watch.h"
 #include "layout.h"
 #include "strbuf.h"
 
@@ -43,8 +44,9 @@ struct tracked_queue {
 	int irq;		/* its own vector, -1 */
 	/* ring sampling (split rings) */
 	bool ring_known;
-	uint16_t last_used;
-	uint64_t ring_completed;
+	uint16_t last_used, last_avail;
+	uint64_t ring_completed, ring_added;
+	struct ring_watch watch;	/* sampled often enough for its rate */
 	unsigned int inflight;
 	uint64_t last_change_ns;	/* used idx moved, or nothing in flight */
 	uint64_t oldest_token_ns;	/* its oldest buffer in flight, 0 if none known */
@@ -263,7 +265,9 @@ static void sample_ring(struct session *s, struct tracked_queue *q, const struct
 		/* counted by an earlier vqwatch (pinned maps): go on from there */
 		q->ring_known = true;
 		q->ring_completed = rc.completed;
+		q->ring_added = rc.added;
 		q->last_used = rc.last_used;
+		q->last_avail = rc.last_avail;
 		q->last_change_ns = now;
 	}
 	if (!q->ring_known) {
@@ -272,22 +276,33 @@ static void sample_ring(struct session *s, struct tracked_queue *q, const struct
 
 		q->ring_known = true;
 		q->last_change_ns = now;
-		/* first sampled after its first interrupt: count from there */
-		if (!session_irq_first(s, q->irq, &first_vq, &first_used) && first_vq == q->vq)
+		q->last_avail = sq->avail_idx;
+		/* first sampled after its first interrupt: count from there, the
+		 * buffers in flight then as added since */
+		if (!session_irq_first(s, q->irq, &first_vq, &first_used) && first_vq == q->vq) {
 			q->ring_completed = (uint16_t)(sq->used_idx - first_used);
+			q->ring_added = (uint16_t)(sq->avail_idx - first_used);
+		}
+		ring_watch_step(&q->watch, now, 0);
 	} else {
-		uint16_t delta = (uint16_t)(sq->used_idx - q->last_used);
+		uint16_t used = (uint16_t)(sq->used_idx - q->last_used);
+		uint16_t avail = (uint16_t)(sq->avail_idx - q->last_avail);
 
-		q->ring_completed += delta;
-		if (delta)
+		q->ring_completed += used;
+		q->ring_added += avail;
+		if (used)
 			q->last_change_ns = now;
+		ring_watch_step(&q->watch, now, used > avail ? used : avail);
 	}
 	q->last_used = sq->used_idx;
+	q->last_avail = sq->avail_idx;
 	q->inflight = (uint16_t)(sq->avail_idx - sq->used_idx);
 	if (!q->inflight)
 		q->last_change_ns = now;
 	rc.completed = q->ring_completed;
+	rc.added = q->ring_added;
 	rc.last_used = q->last_used;
+	rc.last_avail = q->last_avail;
 	session_ring_count_put(s, q->vq, &rc);
 }
 
@@ -474,6 +489,8 @@ static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
 	} else if (t->ring_known) {
 		set(&q->buffers_completed, t->ring_completed);
 	}
+	if (!adds && t->ring_known)
+		set(&q->buffers_added, t->ring_added);
 	if (adds && gets) {
 		q->latency.known = true;
 		q->latency.count = tr.lat_count;
@@ -755,6 +772,29 @@ static void oldest_in_flight(struct bpf_source *src)
 	free(p.ages);
 }
 
+/* Sampled ring intervals where an index may have wrapped (ring_watch.h). */
+static void ring_losses(const struct bpf_source *src, struct vq_loss_count *out)
+{
+	out->what = "ring_index_wrap";
+	out->count = 0;
+	for (size_t i = 0; i < src->n_queues; i++)
+		out->count += src->queues[i].watch.unsure;
+}
+
+uint64_t bpf_source_ring_interval_ms(const struct bpf_source *src)
+{
+	uint64_t ms = RING_WATCH_MAX_MS;
+
+	for (size_t i = 0; i < src->n_queues; i++) {
+		const struct tracked_queue *q = &src->queues[i];
+		uint64_t want = ring_watch_interval_ms(&q->watch);
+
+		if (q->ring_known && !q->retired && !q->deleted && want < ms)
+			ms = want;
+	}
+	return ms;
+}
+
 int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
 {
 	uint64_t now = monotonic_ns();
@@ -763,7 +803,9 @@ int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
 	r->hooks = session_hooks(src->s, &n_hooks);
 	r->n_hooks = n_hooks;
 	r->mode = session_mode_name(src->s);
-	r->n_losses = session_losses(src->s, r->losses, sizeof(r->losses) / sizeof(r->losses[0]));
+	r->detail = session_detail_name(session_detail(src->s));
+	r->n_losses = session_losses(src->s, r->losses, sizeof(r->losses) / sizeof(r->losses[0]) - 1);
+	ring_losses(src, &r->losses[r->n_losses++]);
 	r->events_lost = 0;
 	for (size_t i = 0; i < r->n_losses; i++)
 		r->events_lost += r->losses[i].count;

@@ -24,6 +24,10 @@ void bpf_source_free(struct bpf_source *src);
  */
 void bpf_source_sample(struct bpf_source *src);
 
+/* How soon the busiest queue wants its ring sampled again (ms): sooner than
+ * once a second when an index could otherwise wrap between samples. */
+uint64_t bpf_source_ring_interval_ms(const struct bpf_source *src);
+
 /*
  * Merge into a report that the sysfs source filled: traced queues replace
  * derived ones, counters are filled where the attached hooks can see them

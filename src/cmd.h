@@ -52,6 +52,8 @@ int parse_vmm(const char *cmd, const char *arg, const struct vmm **out);
 int parse_duration(const char *cmd, const char *option, const char *arg, uint64_t *ms);
 /* --mode: a session mode (session.h), or -1 with a message. */
 int parse_mode(const char *cmd, const char *arg);
+/* --detail ARG -> enum session_detail; -1 after one line on stderr. */
+int parse_detail(const char *cmd, const char *arg);
 /* --root DIR: 0 when DIR is a directory; else -1 with a message. */
 int check_root_dir(const char *cmd, const char *dir);
 

@@ -126,6 +126,15 @@ int parse_mode(const char *cmd, const char *arg)
 	return mode;
 }
 
+int parse_detail(const char *cmd, const char *arg)
+{
+	int detail = session_detail_parse(arg);
+
+	if (detail < 0)
+		p_err(cmd, "--detail '%s': expected " SESSION_DETAIL_CHOICES, arg);
+	return detail;
+}
+
 int check_root_dir(const char *cmd, const char *dir)
 {
 	struct stat st;

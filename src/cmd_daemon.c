@@ -55,6 +55,7 @@ struct daemon {
 	bool failed;		/* a reload lost the listening socket: exit 1 */
 	char where[INET6_ADDRSTRLEN + 8];	/* as bound */
 	struct event *ev_term, *ev_int, *ev_hup, *ev_sample, *ev_textfile;
+	uint64_t last_sample_ms;	/* the findings' last sample */
 	const char *failing[DAEMON_SOURCES];	/* sources the last scrapes could not read */
 	size_t n_failing;
 	char *pin_dir;		/* as started: a change needs a restart */
@@ -63,8 +64,9 @@ struct daemon {
 void help_daemon(void)
 {
 	printf("usage: vqwatch daemon [--config FILE] [--listen ADDR] [--textfile PATH]\n"
-	       "                      [--interval D] [--mode MODE] [--stall-threshold D]\n"
-	       "                      [--no-device-read] [--device virtioN]... [--type TYPE]...\n"
+	       "                      [--interval D] [--mode MODE] [--detail DETAIL]\n"
+	       "                      [--stall-threshold D] [--no-device-read]\n"
+	       "                      [--device virtioN]... [--type TYPE]...\n"
 	       "                      [--pin DIR] [--root DIR]\n\n"
 	       "Keeps the BPF programs attached and serves Prometheus text (exposition\n"
 	       "format 0.0.4, the metrics of 'vqwatch metrics') over HTTP:\n"
@@ -75,7 +77,7 @@ void help_daemon(void)
 	       "leave while it runs appear in or leave the output.  Logs are key=value lines\n"
 	       "on stderr; SIGTERM or SIGINT stops it (exit 0); SIGHUP reads --config again.\n\n"
 	       "  --config FILE        the options below from an INI file: a [daemon] section\n"
-	       "                       of keys listen, textfile, interval, mode,\n"
+	       "                       of keys listen, textfile, interval, mode, detail,\n"
 	       "                       stall_threshold, no_device_read (true or false),\n"
 	       "                       devices, types (comma lists), pin_dir; an option on\n"
 	       "                       the command line wins over its key\n"
@@ -89,6 +91,9 @@ void help_daemon(void)
 	       "                       (node_exporter's textfile collector: PATH ends in .prom)\n"
 	       "  --interval D         textfile period (default 15s; at least 1s)\n"
 	       "  --mode MODE          auto (default), fentry, kprobe or tracepoint\n"
+	       "  --detail DETAIL      counts (kicks, interrupts, buffers, in flight, stalls;\n"
+	       "                       no program per buffer) or full (bytes and latency\n"
+	       "                       too, at several times the cost per I/O); default %s\n"
 	       "  --stall-threshold D  queue-stalled after D with no completion (default 5s)\n"
 	       "  --no-device-read     do not ask virtio-pci devices for their offer and queue\n"
 	       "                       count (through their PCI configuration window)\n"
@@ -102,7 +107,7 @@ void help_daemon(void)
 	       "Exit codes: 0 stopped by a signal, 1 could not start (the log line says\n"
 	       "why: port in use, a name that does not resolve, textfile directory not\n"
 	       "writable, ...), 2 usage error (a bad option, or a bad line in FILE:\n"
-	       "FILE:LINE says which).\n");
+	       "FILE:LINE says which).\n", session_detail_name(CONFIG_DEFAULT_DETAIL));
 }
 
 /* ---- the text ---- */
@@ -187,13 +192,30 @@ static void on_textfile(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* The findings every COLLECT_SAMPLE_MS, and a busy queue's ring in between
+ * (collect_ring_interval_ms). */
+static void schedule_sample(struct daemon *d)
+{
+	uint64_t ms = collect_ring_interval_ms(d->c);
+	struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000 };
+
+	event_add(d->ev_sample, &tv);
+}
+
 static void on_sample(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
+	uint64_t now = monotonic_ms();
 
 	(void)fd;
 	(void)what;
-	collect_sample(d->c);
+	if (now - d->last_sample_ms >= COLLECT_SAMPLE_MS - 10) {
+		collect_sample(d->c);
+		d->last_sample_ms = now;
+	} else {
+		collect_sample_rings(d->c);
+	}
+	schedule_sample(d);
 }
 
 static void on_stop(evutil_socket_t sig, short what, void *arg)
@@ -225,7 +247,8 @@ static struct collect_config collect_config(const struct daemon *d)
 	return (struct collect_config){
 		.root = d->root,
 		.partial = true,
-		.session = { .mode = (enum session_mode)d->eff.mode, .verbosity = verbose,
+		.session = { .mode = (enum session_mode)d->eff.mode,
+			     .detail = (enum session_detail)d->eff.detail, .verbosity = verbose,
 			     .pin_dir = d->pin_dir },
 		.devread = { .enabled = !d->eff.no_device_read },
 		.findings = { .stall_threshold_ms = d->eff.stall_threshold_ms,
@@ -352,9 +375,12 @@ static void reload(struct daemon *d)
 	/* apply: nothing fails from here */
 	if (eff.mode != d->eff.mode)
 		add_name(restart, sizeof(restart), "mode");
+	if (eff.detail != d->eff.detail)
+		add_name(restart, sizeof(restart), "detail");
 	if (str_differ(eff.pin_dir, d->eff.pin_dir))
 		add_name(restart, sizeof(restart), "pin_dir");
 	eff.mode = d->eff.mode;
+	eff.detail = d->eff.detail;
 	eff.pin_dir = d->eff.pin_dir;	/* d->pin_dir */
 	if (str_differ(eff.textfile, d->textfile))
 		add_name(changed, sizeof(changed), "textfile");
@@ -427,6 +453,7 @@ static int parse_options(struct daemon *d, int argc, char **argv)
 		{ "textfile", required_argument, NULL, 't' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "mode", required_argument, NULL, 'm' },
+		{ "detail", required_argument, NULL, 'L' },
 		{ "stall-threshold", required_argument, NULL, 's' },
 		{ "no-device-read", no_argument, NULL, 'N' },
 		{ "device", required_argument, NULL, 'D' },
@@ -448,6 +475,7 @@ static int parse_options(struct daemon *d, int argc, char **argv)
 		case 't': key = CFG_TEXTFILE; break;
 		case 'i': key = CFG_INTERVAL; break;
 		case 'm': key = CFG_MODE; break;
+		case 'L': key = CFG_DETAIL; break;
 		case 's': key = CFG_STALL_THRESHOLD; break;
 		case 'N': key = CFG_NO_DEVICE_READ; optarg = "true"; break;
 		case 'D': key = CFG_DEVICES; break;
@@ -603,7 +631,6 @@ static int start_collecting(struct daemon *d)
 /* Signals, the ring samples, the textfile's period. */
 static int add_events(struct daemon *d)
 {
-	struct timeval sample = { COLLECT_SAMPLE_MS / 1000, (COLLECT_SAMPLE_MS % 1000) * 1000 };
 	size_t n;
 
 	d->ev_term = evsignal_new(d->base, SIGTERM, on_stop, d);
@@ -613,9 +640,11 @@ static int add_events(struct daemon *d)
 	    event_add(d->ev_int, NULL) || event_add(d->ev_hup, NULL))
 		return -1;
 	if (collect_hooks(d->c, &n)) {
-		d->ev_sample = event_new(d->base, -1, EV_PERSIST, on_sample, d);
-		if (!d->ev_sample || event_add(d->ev_sample, &sample))
+		d->ev_sample = event_new(d->base, -1, 0, on_sample, d);
+		if (!d->ev_sample)
 			return -1;
+		d->last_sample_ms = monotonic_ms();
+		schedule_sample(d);
 	}
 	/* made without a textfile too: a reload may name one */
 	d->ev_textfile = event_new(d->base, -1, EV_PERSIST, on_textfile, d);

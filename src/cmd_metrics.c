@@ -9,13 +9,15 @@
 #include <stdlib.h>
 #include "cmd.h"
 #include "collect.h"
+#include "config.h"
 
 #define CMD "metrics"
 
 void help_metrics(void)
 {
-	printf("usage: vqwatch metrics [--duration D] [--mode MODE] [--stall-threshold D]\n"
-	       "                       [--root DIR] [--no-device-read] [--vmm NAME]\n\n"
+	printf("usage: vqwatch metrics [--duration D] [--mode MODE] [--detail DETAIL]\n"
+	       "                       [--stall-threshold D] [--root DIR] [--no-device-read]\n"
+	       "                       [--vmm NAME]\n\n"
 	       "Prints one scrape of Prometheus text (exposition format 0.0.4) and exits:\n"
 	       "every device, feature bit and queue, per-queue counters, in-flight buffers\n"
 	       "and latency histograms, balloon activity, findings, and vqwatch's own\n"
@@ -25,6 +27,9 @@ void help_metrics(void)
 	       "  --duration D         collect for D before the scrape (default 0: attach,\n"
 	       "                       sample once; 500ms, 10s, 2m, ...)\n"
 	       "  --mode MODE          auto (default), fentry, kprobe or tracepoint\n"
+	       "  --detail DETAIL      %s (default): counts, kicks, interrupts, buffers and\n"
+	       "                       in flight, no program per buffer; full: bytes and\n"
+	       "                       latency too, at several times the cost per I/O\n"
 	       "  --stall-threshold D  queue-stalled after D with no completion (default 5s)\n"
 	       "  --root DIR           no BPF: read DIR/sys and DIR/proc instead of / (a\n"
 	       "                       capture from tests/fixtures/capture.sh)\n"
@@ -32,7 +37,8 @@ void help_metrics(void)
 	       "                       count (through their PCI configuration window)\n"
 	       "  --vmm NAME           the VMM, instead of detecting it (vqwatch_vmm_info):\n"
 	       "                       %s\n\n"
-	       "Counters a mode cannot see are left out, not printed as 0.\n", vmm_names());
+	       "Counters a mode cannot see are left out, not printed as 0.\n",
+	       session_detail_name(CONFIG_DEFAULT_DETAIL), vmm_names());
 }
 
 int cmd_metrics(int argc, char **argv)
@@ -40,6 +46,7 @@ int cmd_metrics(int argc, char **argv)
 	static const struct option options[] = {
 		{ "duration", required_argument, NULL, 'd' },
 		{ "mode", required_argument, NULL, 'm' },
+		{ "detail", required_argument, NULL, 'D' },
 		{ "stall-threshold", required_argument, NULL, 's' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "no-device-read", no_argument, NULL, 'N' },
@@ -48,7 +55,8 @@ int cmd_metrics(int argc, char **argv)
 		{ 0 },
 	};
 	struct collect_config cfg = {
-		.session = { .mode = SESSION_AUTO, .verbosity = verbose },
+		.session = { .mode = SESSION_AUTO, .detail = CONFIG_DEFAULT_DETAIL,
+			     .verbosity = verbose },
 		.window_findings = true,
 		.partial = true,
 		.devread = { .enabled = true },
@@ -74,6 +82,12 @@ int cmd_metrics(int argc, char **argv)
 			if (mode < 0)
 				return EXIT_USAGE;
 			cfg.session.mode = (enum session_mode)mode;
+			break;
+		case 'D':
+			mode = parse_detail(CMD, optarg);
+			if (mode < 0)
+				return EXIT_USAGE;
+			cfg.session.detail = (enum session_detail)mode;
 			break;
 		case 's':
 			if (parse_duration(CMD, "--stall-threshold", optarg, &cfg.findings.stall_threshold_ms))

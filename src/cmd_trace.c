@@ -22,8 +22,9 @@
 void help_trace(void)
 {
 	printf("usage: vqwatch trace [--duration D] [--interval D] [--device virtioN]...\n"
-	       "                     [--type TYPE]... [--mode MODE] [--stall-threshold D]\n"
-	       "                     [--rebind virtioN [--force]] [--no-device-read] [--json]\n"
+	       "                     [--type TYPE]... [--mode MODE] [--detail DETAIL]\n"
+	       "                     [--stall-threshold D] [--rebind virtioN [--force]]\n"
+	       "                     [--no-device-read] [--json]\n"
 	       "                     [--fail-on SEVERITY] [--vmm NAME]\n\n"
 	       "Attaches BPF programs to the virtio core and transports, collects for a\n"
 	       "while, then reports every device and queue: layout (names, driver slots,\n"
@@ -37,6 +38,10 @@ void help_trace(void)
 	       "  --mode MODE          auto (default: per hook fentry, else kprobe, else\n"
 	       "                       tracepoint), or force fentry, kprobe or tracepoint\n"
 	       "                       for every hook that has a choice\n"
+	       "  --detail DETAIL      full (default): bytes and the add-to-used latency,\n"
+	       "                       with programs per buffer; counts: kicks, interrupts,\n"
+	       "                       buffers added and completed, in flight and stalls\n"
+	       "                       only, from the rings, at a fraction of the cost\n"
 	       "  --stall-threshold D  queue-stalled after D with no completion (default 5s)\n"
 	       "  --rebind virtioN     once attached, unbind the device's driver and bind it\n"
 	       "                       again, so that its probe (driver slots, the feature\n"
@@ -167,6 +172,7 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 		{ "device", required_argument, NULL, 'D' },
 		{ "type", required_argument, NULL, 't' },
 		{ "mode", required_argument, NULL, 'm' },
+		{ "detail", required_argument, NULL, 'L' },
 		{ "stall-threshold", required_argument, NULL, 's' },
 		{ "rebind", required_argument, NULL, 'r' },
 		{ "force", no_argument, NULL, 'F' },
@@ -214,6 +220,12 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 			if (mode < 0)
 				return EXIT_USAGE;
 			o->collect.session.mode = (enum session_mode)mode;
+			break;
+		case 'L':
+			mode = parse_detail(CMD, optarg);
+			if (mode < 0)
+				return EXIT_USAGE;
+			o->collect.session.detail = (enum session_detail)mode;
 			break;
 		case 'r':
 			if (!device_name_ok("--rebind", optarg))

@@ -206,23 +206,43 @@ void collect_sample(struct collect *c)
 	report_free(&r);
 }
 
+uint64_t collect_ring_interval_ms(const struct collect *c)
+{
+	uint64_t ms = c->src ? bpf_source_ring_interval_ms(c->src) : COLLECT_SAMPLE_MS;
+
+	return ms < COLLECT_SAMPLE_MS ? ms : COLLECT_SAMPLE_MS;
+}
+
+void collect_sample_rings(struct collect *c)
+{
+	if (c->src)
+		bpf_source_sample(c->src);
+}
+
 void collect_run(struct collect *c, uint64_t duration_ms, volatile sig_atomic_t *stop,
 		 uint64_t tick_ms, void (*tick)(void *arg), void *arg)
 {
-	uint64_t start = monotonic_ms(), last_sample = start, last_tick = start;
+	uint64_t start = monotonic_ms(), last_sample = start, last_tick = start, last_ring = start;
 
 	while (!*stop && monotonic_ms() - start < duration_ms) {
-		struct timespec nap = { 0, 100 * 1000000 };
+		/* a busy queue's ring is sampled faster than the findings, so
+		 * that its 16-bit indexes never wrap unseen (ring_watch.h) */
+		uint64_t ring_ms = collect_ring_interval_ms(c);
+		uint64_t nap_ms = ring_ms < 100 ? ring_ms : 100;
+		struct timespec nap = { 0, (long)nap_ms * 1000000 };
 		uint64_t now;
 
 		nanosleep(&nap, NULL);
 		now = monotonic_ms();
 		if (tick && tick_ms && now - last_tick >= tick_ms) {
 			tick(arg);	/* its collect_read samples too */
-			last_tick = last_sample = now;
+			last_tick = last_sample = last_ring = now;
 		} else if (now - last_sample >= COLLECT_SAMPLE_MS) {
 			collect_sample(c);
-			last_sample = now;
+			last_sample = last_ring = now;
+		} else if (now - last_ring >= ring_ms) {
+			collect_sample_rings(c);
+			last_ring = now;
 		}
 	}
 }

@@ -81,6 +81,11 @@ void collect_reconfigure(struct collect *c, const struct collect_config *cfg);
 
 void collect_sample(struct collect *c);
 
+/* How soon the busiest queue's ring wants sampling again (ms; at most
+ * COLLECT_SAMPLE_MS), and that sampling alone, without the findings. */
+uint64_t collect_ring_interval_ms(const struct collect *c);
+void collect_sample_rings(struct collect *c);
+
 /* Sample every COLLECT_SAMPLE_MS until duration_ms is over or *stop is
  * set; with tick, call it every tick_ms (0: never). */
 void collect_run(struct collect *c, uint64_t duration_ms, volatile sig_atomic_t *stop,

@@ -28,6 +28,7 @@ static const struct {
 	[CFG_TEXTFILE] = { "textfile", "--textfile" },
 	[CFG_INTERVAL] = { "interval", "--interval" },
 	[CFG_MODE] = { "mode", "--mode" },
+	[CFG_DETAIL] = { "detail", "--detail" },
 	[CFG_STALL_THRESHOLD] = { "stall_threshold", "--stall-threshold" },
 	[CFG_NO_DEVICE_READ] = { "no_device_read", "--no-device-read" },
 	[CFG_DEVICES] = { "devices", "--device" },
@@ -53,6 +54,7 @@ void config_defaults(struct daemon_config *c)
 		.listen = (char *)CONFIG_DEFAULT_LISTEN,
 		.interval_ms = CONFIG_DEFAULT_INTERVAL_MS,
 		.mode = SESSION_AUTO,
+		.detail = CONFIG_DEFAULT_DETAIL,
 		.stall_threshold_ms = FINDINGS_STALL_THRESHOLD_MS,
 	};
 }
@@ -152,6 +154,15 @@ int config_set(struct daemon_config *c, enum config_key k, const char *name, con
 		}
 		c->mode = mode;
 		break;
+	case CFG_DETAIL:
+		mode = session_detail_parse(value);
+		if (mode < 0) {
+			strbuf_printf(err, errlen, "%s '%s': expected " SESSION_DETAIL_CHOICES,
+				      name, value);
+			return -1;
+		}
+		c->detail = mode;
+		break;
 	case CFG_STALL_THRESHOLD:
 		if (config_duration(value, &c->stall_threshold_ms)) {
 			strbuf_printf(err, errlen, "%s '%s': expected a duration such as 10s, 500ms or 2m",
@@ -241,7 +252,7 @@ static int handler(void *arg, const char *section, const char *name, const char 
 			break;
 	if (k == CFG_N_KEYS) {
 		strbuf_printf(l->err, l->errlen, "unknown key '%s' (known: listen, textfile, interval, "
-			      "mode, stall_threshold, no_device_read, devices, types, pin_dir)", name);
+			      "mode, detail, stall_threshold, no_device_read, devices, types, pin_dir)", name);
 		goto bad;
 	}
 	if (l->c->set & (1u << k)) {
@@ -322,6 +333,7 @@ void config_overlay(struct daemon_config *dst, const struct daemon_config *src)
 		case CFG_TEXTFILE: dst->textfile = src->textfile; break;
 		case CFG_INTERVAL: dst->interval_ms = src->interval_ms; break;
 		case CFG_MODE: dst->mode = src->mode; break;
+		case CFG_DETAIL: dst->detail = src->detail; break;
 		case CFG_STALL_THRESHOLD: dst->stall_threshold_ms = src->stall_threshold_ms; break;
 		case CFG_NO_DEVICE_READ: dst->no_device_read = src->no_device_read; break;
 		case CFG_DEVICES:

@@ -10,6 +10,7 @@
  *   textfile = /var/lib/prometheus/node-exporter/vqwatch.prom
  *   interval = 15s
  *   mode = auto
+ *   detail = counts
  *   stall_threshold = 5s
  *   no_device_read = false
  *   devices = virtio0,virtio2
@@ -33,6 +34,7 @@ enum config_key {
 	CFG_TEXTFILE,
 	CFG_INTERVAL,
 	CFG_MODE,
+	CFG_DETAIL,
 	CFG_STALL_THRESHOLD,
 	CFG_NO_DEVICE_READ,
 	CFG_DEVICES,
@@ -50,6 +52,7 @@ struct daemon_config {
 	char *textfile;		/* NULL: no textfile */
 	uint64_t interval_ms;
 	int mode;		/* enum session_mode */
+	int detail;		/* enum session_detail */
 	uint64_t stall_threshold_ms;
 	bool no_device_read;
 	struct device_filter filter;	/* devices and types */
@@ -70,6 +73,8 @@ const char *config_key_option(enum config_key k);
 
 #define CONFIG_DEFAULT_LISTEN "127.0.0.1:9670"
 #define CONFIG_DEFAULT_INTERVAL_MS 15000
+/* The always-on default (docs/bench.md, "The daemon's default") */
+#define CONFIG_DEFAULT_DETAIL SESSION_DETAIL_FULL
 
 /* The defaults: nothing set, the values every key takes when not given. */
 void config_defaults(struct daemon_config *c);

@@ -315,6 +315,7 @@ int report_write_json(FILE *out, const struct vq_report *r)
 	json_uint(&w, VQ_JSON_SCHEMA);
 	string_or_null(&w, "version", VQWATCH_VERSION);
 	string_or_null(&w, "mode", r->mode);
+	string_or_null(&w, "detail", r->detail);
 	string_or_null(&w, "kernel", r->kernel);
 	json_name(&w, "duration_s");
 	if (r->duration_s < 0)

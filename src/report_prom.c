@@ -153,6 +153,15 @@ static void write_self(FILE *out, const struct vq_report *r, double scrape_secon
 		label(out, &first, "mode", r->mode);
 		fputs("} 1\n", out);
 	}
+	if (r->detail) {
+		first = true;
+		family(out, "detail_info", "gauge",
+		       "What the BPF programs collect: counts (no program per buffer: no bytes, "
+		       "no latency) or full; always 1.");
+		fputs(PROM_PREFIX "detail_info{", out);
+		label(out, &first, "detail", r->detail);
+		fputs("} 1\n", out);
+	}
 
 	if (r->n_hooks) {
 		family(out, "hook_attached", "gauge",

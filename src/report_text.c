@@ -259,6 +259,9 @@ static void write_session(FILE *out, const struct vq_report *r)
 	if (r->events_lost_known)
 		fprintf(out, "  events lost %" PRIu64, r->events_lost);
 	fputc('\n', out);
+	if (r->detail && !strcmp(r->detail, "counts"))
+		fprintf(out, "  detail counts: bytes and latency are not collected (no program "
+			"per buffer; --detail full collects them)\n");
 	if (report_bpf_cost(r, &cost))
 		fprintf(out, "  cost: BPF %.2f us per %s (%.1f ms over %" PRIu64 ", every program "
 			"summed)\n", (double)cost.run_ns / (double)cost.events / 1000, cost.per,

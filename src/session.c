@@ -71,7 +71,7 @@ static const struct session_hook_def hook_defs[] = {
 	   "get_buf_kretprobe"),
 	FN("virtqueue_get_buf_ctx", OBJ_TRAFFIC, CAP_GET_BUF, "get_buf_ctx_fexit",
 	   "get_buf_ctx_kprobe", "get_buf_ctx_kretprobe"),
-	TP("tp_btf/irq_handler_entry", OBJ_IRQ, CAP_IRQ_TP, "vq_irq_entry"),
+	TP("tp_btf/irq_handler_entry", OBJ_IRQ, CAP_IRQ_FIRST, "vq_irq_entry"),
 	TP("tp_btf/irq_handler_exit", OBJ_IRQ, CAP_IRQ_TP, "vq_irq_exit"),
 	/* not attached: run on demand; "attached" means loaded */
 	TP("syscall/vq_snapshot", OBJ_RING, CAP_RING, "vq_snapshot"),
@@ -98,6 +98,8 @@ static const struct {
 	[CAP_ADDS] = { "adds", true, NULL },
 	[CAP_GET_BUF] = { "get_buf", true, NULL },
 	[CAP_IRQ_TP] = { "irq_tp", true, NULL },
+	[CAP_IRQ_FIRST] = { "irq_first", false,
+			    "completions from a queue's first interrupt where discovery is missing" },
 	[CAP_RING] = { "ring", false, NULL },
 };
 
@@ -125,6 +127,7 @@ static const struct {
 	{ CTR_SPURIOUS, CAPS(CAP_IRQ_VRING) },	/* per-queue vectors */
 	{ CTR_SPURIOUS, CAPS(CAP_IRQ_TP) },
 	{ CTR_ADDED, CAPS(CAP_ADDS) },
+	{ CTR_ADDED, CAPS(CAP_RING) },		/* sampled avail index, split rings */
 	{ CTR_OUT_BYTES, CAPS(CAP_ADDS) },
 	{ CTR_POSTED_IN_BYTES, CAPS(CAP_ADDS) },
 	{ CTR_COMPLETED, CAPS(CAP_GET_BUF) },
@@ -434,6 +437,28 @@ static bool kprobes_available(void)
 }
 
 /* Decide each hook's candidate variants before anything is loaded. */
+/* --detail counts: no program per buffer or per queue interrupt on the I/O
+ * path (the ring and the irq tracepoint's exit give the counts). */
+bool session_cap_in_detail(enum session_cap c, enum session_detail d)
+{
+	return d == SESSION_DETAIL_FULL ||
+	       (c != CAP_ADDS && c != CAP_GET_BUF && c != CAP_IRQ_VRING);
+}
+
+static void leave_out_per_buffer(struct session *s)
+{
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		if (session_cap_in_detail(hook_defs[i].cap, s->opts.detail))
+			continue;
+		for (int v = 0; v < N_VARIANTS; v++) {
+			s->hooks[i].candidate[v] = false;
+			strbuf_copy(s->hooks[i].why_not[v], sizeof(s->hooks[i].why_not[v]),
+				    "left out by --detail counts (it runs per buffer or per "
+				    "interrupt; the ring and the irq tracepoint count instead)");
+		}
+	}
+}
+
 static void probe_hooks(struct session *s)
 {
 	bool want[N_VARIANTS] = { true, true, true };
@@ -505,6 +530,7 @@ static void probe_hooks(struct session *s)
 	}
 	s->n_syms = n_syms;
 	btf_cache_free(&btfs);
+	leave_out_per_buffer(s);
 }
 
 /* ---- load: one object per concern, refused programs switched off ---- */
@@ -1012,29 +1038,46 @@ static void fill_caps(struct session *s)
 	}
 }
 
-/*
- * Where vring_interrupt is hooked (fentry, kprobe) it counts every queue's
- * interrupts, spurious ones included, on the very interrupt the irq
- * tracepoints would count again: two programs more per interrupt, on the
- * I/O path, for nothing (issue 13's per-I/O figures: 571 + 543 ns of 6.6 us).
- * The tracepoints are for the mode that has no function hooks.  The hooks
- * table lists vring_interrupt before them.
- */
-static bool vring_interrupt_attached(const struct session *s, size_t before)
+/* Whether a hook of capability c attached among the first `before`. */
+static bool cap_attached(const struct session *s, enum session_cap c, size_t before)
 {
 	for (size_t i = 0; i < before; i++)
-		if (hook_defs[i].cap == CAP_IRQ_VRING && s->status[i].attached)
+		if (hook_defs[i].cap == c && s->status[i].attached)
 			return true;
 	return false;
 }
 
-static void skip_irq_tracepoint(struct session *s, size_t i)
+/*
+ * Where vring_interrupt is hooked (fentry, kprobe) it counts every queue's
+ * interrupts, spurious ones included, on the very interrupt the irq
+ * tracepoints would count again: programs more per interrupt, on the I/O
+ * path, for nothing (issue 13's per-I/O figures: 571 + 543 ns of 6.6 us).
+ * The tracepoints are for the mode that has no function hooks, and for
+ * --detail counts.
+ * The exit program counts; the entry program only notes a queue's consumed
+ * used index before its first interrupt's handler runs, for queues that
+ * nothing found before (tracepoint mode).  Where discovery attached, every
+ * queue is sampled from the start: one program per interrupt less.  The
+ * hooks table lists vring_interrupt and discovery before them.
+ */
+static const char *irq_tracepoint_not_needed(const struct session *s, size_t i)
+{
+	if (hook_defs[i].cap != CAP_IRQ_TP && hook_defs[i].cap != CAP_IRQ_FIRST)
+		return NULL;
+	if (cap_attached(s, CAP_IRQ_VRING, i))
+		return "not needed: vring_interrupt is attached and counts every queue's "
+		       "interrupts; the irq tracepoints would count each one again";
+	if (hook_defs[i].cap == CAP_IRQ_FIRST && cap_attached(s, CAP_DISCOVERY, i))
+		return "not needed: discovery finds every queue before its first interrupt, "
+		       "and the exit program counts the interrupts";
+	return NULL;
+}
+
+static void skip_hook(struct session *s, size_t i, const char *why)
 {
 	s->status[i].hook = hook_defs[i].name;
 	s->status[i].attached = false;
-	strbuf_copy(s->status[i].reason, sizeof(s->status[i].reason),
-		    "not needed: vring_interrupt is attached and counts every queue's interrupts; "
-		    "the irq tracepoints would count each one again");
+	strbuf_copy(s->status[i].reason, sizeof(s->status[i].reason), why);
 }
 
 static void summarise_mode(struct session *s)
@@ -1052,6 +1095,23 @@ static void summarise_mode(struct session *s)
 		strcpy(s->mode_name, "kprobe");
 	else
 		strcpy(s->mode_name, "tracepoint");
+}
+
+static const char *const detail_names[] = {
+	[SESSION_DETAIL_FULL] = "full", [SESSION_DETAIL_COUNTS] = "counts",
+};
+
+int session_detail_parse(const char *str)
+{
+	for (size_t i = 0; i < sizeof(detail_names) / sizeof(detail_names[0]); i++)
+		if (!strcmp(str, detail_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *session_detail_name(enum session_detail d)
+{
+	return detail_names[d];
 }
 
 int session_mode_parse(const char *str)
@@ -1103,8 +1163,10 @@ struct session *session_open(const struct session_opts *opts, char *err, size_t 
 		phase_done(object_names[id]);
 	}
 	for (size_t i = 0; i < N_HOOKS; i++) {
-		if (hook_defs[i].cap == CAP_IRQ_TP && vring_interrupt_attached(s, i)) {
-			skip_irq_tracepoint(s, i);
+		const char *not_needed = irq_tracepoint_not_needed(s, i);
+
+		if (not_needed) {
+			skip_hook(s, i, not_needed);
 			continue;
 		}
 		attach_hook(s, i);
@@ -1155,6 +1217,11 @@ const struct vq_hook_status *session_hooks(const struct session *s, size_t *n)
 const char *session_mode_name(const struct session *s)
 {
 	return s->mode_name;
+}
+
+enum session_detail session_detail(const struct session *s)
+{
+	return s->opts.detail;
 }
 
 const struct session_caps *session_caps(const struct session *s)

@@ -35,8 +35,28 @@ enum session_mode {
 /* "auto", "fentry", ... -> mode; -1 if unknown. */
 int session_mode_parse(const char *s);
 
+/*
+ * How much the hooks do on the I/O path (docs/usage.md, "Detail"):
+ *   full    counts plus bytes and the add-to-used latency: the add and
+ *           get_buf programs run per buffer, vring_interrupt per interrupt
+ *   counts  no program per buffer: buffers added and completed, in flight
+ *           and stalls from the ring indexes, sampled; interrupts from the
+ *           irq tracepoint's exit alone; kicks from the notify hooks
+ */
+enum session_detail {
+	SESSION_DETAIL_FULL,
+	SESSION_DETAIL_COUNTS,
+};
+
+#define SESSION_DETAIL_CHOICES "counts or full"
+
+/* "full", "counts" -> detail; -1 if unknown. */
+int session_detail_parse(const char *s);
+const char *session_detail_name(enum session_detail d);
+
 struct session_opts {
 	enum session_mode mode;
+	enum session_detail detail;
 	int verbosity;		/* 1: libbpf's warnings, 2: its debug output */
 	/* Pin the counting maps in this bpffs directory, and reuse them when
 	 * they are there: a restarted daemon continues the same counters.
@@ -63,7 +83,9 @@ enum session_cap {
 	CAP_IRQ_VRING,	/* vring_interrupt: per queue */
 	CAP_ADDS,	/* the four virtqueue_add_* (all) */
 	CAP_GET_BUF,	/* virtqueue_get_buf, virtqueue_get_buf_ctx (all) */
-	CAP_IRQ_TP,	/* tp_btf/irq_handler_entry and _exit (all): per vector */
+	CAP_IRQ_TP,	/* tp_btf/irq_handler_exit: per vector, spurious ones too */
+	CAP_IRQ_FIRST,	/* tp_btf/irq_handler_entry: where discovery is missing, a
+			 * queue's consumed index at its first interrupt */
 	CAP_RING,	/* the ring program (loaded: it runs on demand) */
 	N_CAPS
 };
@@ -119,6 +141,9 @@ bool session_counter_fed(const struct session_caps *caps, enum session_counter c
 const char *session_counter_name(enum session_counter c);
 /* "kicks", "adds", ... (for messages) */
 const char *session_cap_name(enum session_cap c);
+/* Whether a capability's hooks run at this detail (--detail counts leaves
+ * out the per-buffer and per-queue-interrupt ones). */
+bool session_cap_in_detail(enum session_cap c, enum session_detail d);
 /* Whether a capability needs all of its hooks (else any one). */
 bool session_cap_needs_all(enum session_cap c);
 
@@ -139,6 +164,7 @@ const struct vq_hook_status *session_hooks(const struct session *s, size_t *n);
 /* The attach mode in one word: "fentry", "kprobe", "tracepoint", or
  * "fentry+kprobe" when hooks attached in both. */
 const char *session_mode_name(const struct session *s);
+enum session_detail session_detail(const struct session *s);
 /* What the attached hooks give, filled once by session_open. */
 const struct session_caps *session_caps(const struct session *s);
 
