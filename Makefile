@@ -84,7 +84,7 @@ endif
 CORE_SRCS  := src/virtio_tables.c src/vmm_tables.c src/vmm.c src/layout.c src/findings.c src/model.c \
 	      src/feature_mask.c src/hist.c src/json.c src/report_json.c src/report_text.c src/report_prom.c src/sysfs.c \
 	      src/pci_cfg.c src/devread.c src/filter.c src/window.c src/gzip.c src/listen.c \
-	      src/sd_listen.c src/ring_watch.c
+	      src/sd_listen.c src/ring_watch.c src/interrupts.c
 CMD_SRCS   := src/cmd_common.c src/cmd_layout.c src/cmd_audit.c src/cmd_trace.c src/cmd_metrics.c src/rebind.c \
 	      src/main.c src/collect.c src/process.c src/textfile.c src/cmd_daemon.c src/http.c src/log.c src/sd_notify.c \
 	      src/config.c

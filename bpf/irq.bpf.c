@@ -8,11 +8,12 @@
  * its struct virtio_device.  The hot path compares the handler, bumps a
  * per-CPU slot keyed by irq and remembers dev_id there, so that user space
  * learns irq -> queue or device without any event, and walks the device's
- * queues with the ring program (ring.bpf.c); all of it at the handler's
- * exit, one program per interrupt.  Where nothing found the queues before
- * (tracepoint mode), the entry program notes a queue's consumed used index
- * once, when it first sees the queue on an irq (irq_first), so that
- * completions sampled later count from that interrupt.
+ * queues with the ring program (ring.bpf.c).  When a CPU first sees a new
+ * queue on an irq, the queue's consumed used index is noted once
+ * (irq_first), so that completions sampled later count from that interrupt.
+ * All of that is for queues nothing found before (tracepoint mode); where
+ * discovery found them, only the exit program runs, for the spurious
+ * interrupts, and /proc/interrupts counts the rest for free.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -82,20 +83,10 @@ static __always_inline int handler_kind(struct irqaction *action)
 	return 0;
 }
 
-/* Only where no discovery hook attached (session.c): the consumed used
- * index before the handler consumes the first interrupt's buffers. */
+/* Only where no discovery hook attached (session.c: elsewhere /proc/interrupts
+ * counts the vectors, and this program would only add a run per interrupt). */
 SEC("tp_btf/irq_handler_entry")
 int BPF_PROG(vq_irq_entry, int irq, struct irqaction *action)
-{
-	if (handler_kind(action) == VQ_DEV_QUEUE)
-		note_first(irq, action->dev_id);
-	return 0;
-}
-
-/* One program per interrupt: it counts the run, and the runs that found
- * nothing on the ring (IRQ_NONE). */
-SEC("tp_btf/irq_handler_exit")
-int BPF_PROG(vq_irq_exit, int irq, struct irqaction *action, int ret)
 {
 	int kind = handler_kind(action);
 	struct vq_irq_count *count;
@@ -106,13 +97,28 @@ int BPF_PROG(vq_irq_exit, int irq, struct irqaction *action, int ret)
 	if (!count)
 		return 0;
 	count->interrupts++;
-	if (ret == 0)	/* IRQ_NONE */
-		count->spurious++;
 	/* written only when it changes: an irq number can pass to another
 	 * device after a hot-unplug */
 	if (count->dev_id != (__u64)action->dev_id) {
 		count->dev_id = (__u64)action->dev_id;
 		count->kind = kind;
+		if (kind == VQ_DEV_QUEUE)
+			note_first(irq, action->dev_id);
 	}
+	return 0;
+}
+
+SEC("tp_btf/irq_handler_exit")
+int BPF_PROG(vq_irq_exit, int irq, struct irqaction *action, int ret)
+{
+	struct vq_irq_count *count;
+
+	if (ret != 0)	/* IRQ_NONE: nothing was on the ring */
+		return 0;
+	if (!handler_kind(action))
+		return 0;
+	count = irq_slot(irq);
+	if (count)
+		count->spurious++;
 	return 0;
 }

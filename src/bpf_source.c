@@ -804,6 +804,7 @@ int bpf_source_fill(struct bpf_source *src, struct vq_report *r)
 	r->n_hooks = n_hooks;
 	r->mode = session_mode_name(src->s);
 	r->detail = session_detail_name(session_detail(src->s));
+	r->latency_sample = session_latency_sample(src->s);
 	r->n_losses = session_losses(src->s, r->losses, sizeof(r->losses) / sizeof(r->losses[0]) - 1);
 	ring_losses(src, &r->losses[r->n_losses++]);
 	r->events_lost = 0;

@@ -54,6 +54,11 @@ int parse_duration(const char *cmd, const char *option, const char *arg, uint64_
 int parse_mode(const char *cmd, const char *arg);
 /* --detail ARG -> enum session_detail; -1 after one line on stderr. */
 int parse_detail(const char *cmd, const char *arg);
+/* --latency-sample ARG; -1 after one line on stderr. */
+int parse_latency_sample(const char *cmd, const char *arg, unsigned int *n);
+/* -1 after one line on stderr when --latency-sample is given with counts. */
+struct session_opts;
+int detail_conflict(const char *cmd, const struct session_opts *o);
 /* --root DIR: 0 when DIR is a directory; else -1 with a message. */
 int check_root_dir(const char *cmd, const char *dir);
 

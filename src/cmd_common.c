@@ -135,6 +135,23 @@ int parse_detail(const char *cmd, const char *arg)
 	return detail;
 }
 
+int parse_latency_sample(const char *cmd, const char *arg, unsigned int *n)
+{
+	if (!config_latency_sample(arg, n))
+		return 0;
+	p_err(cmd, "--latency-sample '%s': " CONFIG_LATENCY_SAMPLE_EXPECTED, arg);
+	return -1;
+}
+
+int detail_conflict(const char *cmd, const struct session_opts *o)
+{
+	const char *why = config_detail_conflict(o->detail, o->latency_sample);
+
+	if (why)
+		p_err(cmd, "%s", why);
+	return why ? -1 : 0;
+}
+
 int check_root_dir(const char *cmd, const char *dir)
 {
 	struct stat st;

@@ -65,7 +65,8 @@ void help_daemon(void)
 {
 	printf("usage: vqwatch daemon [--config FILE] [--listen ADDR] [--textfile PATH]\n"
 	       "                      [--interval D] [--mode MODE] [--detail DETAIL]\n"
-	       "                      [--stall-threshold D] [--no-device-read]\n"
+	       "                      [--latency-sample N] [--stall-threshold D]\n"
+	       "                      [--no-device-read]\n"
 	       "                      [--device virtioN]... [--type TYPE]...\n"
 	       "                      [--pin DIR] [--root DIR]\n\n"
 	       "Keeps the BPF programs attached and serves Prometheus text (exposition\n"
@@ -78,9 +79,10 @@ void help_daemon(void)
 	       "on stderr; SIGTERM or SIGINT stops it (exit 0); SIGHUP reads --config again.\n\n"
 	       "  --config FILE        the options below from an INI file: a [daemon] section\n"
 	       "                       of keys listen, textfile, interval, mode, detail,\n"
-	       "                       stall_threshold, no_device_read (true or false),\n"
-	       "                       devices, types (comma lists), pin_dir; an option on\n"
-	       "                       the command line wins over its key\n"
+	       "                       latency_sample, stall_threshold, no_device_read\n"
+	       "                       (true or false), devices, types (comma lists),\n"
+	       "                       pin_dir; an option on the command line wins over\n"
+	       "                       its key\n"
 	       "  --listen ADDR        IPV4:PORT or [IPV6]:PORT; :PORT (every address, IPv6\n"
 	       "                       and IPv4); HOST:PORT (a name such as localhost,\n"
 	       "                       resolved at start: its first IPv4 address); fd://,\n"
@@ -94,6 +96,7 @@ void help_daemon(void)
 	       "  --detail DETAIL      counts (kicks, interrupts, buffers, in flight, stalls;\n"
 	       "                       no program per buffer) or full (bytes and latency\n"
 	       "                       too, at several times the cost per I/O); default %s\n"
+	       "  --latency-sample N   full: time about one buffer in N (default 1)\n"
 	       "  --stall-threshold D  queue-stalled after D with no completion (default 5s)\n"
 	       "  --no-device-read     do not ask virtio-pci devices for their offer and queue\n"
 	       "                       count (through their PCI configuration window)\n"
@@ -248,7 +251,8 @@ static struct collect_config collect_config(const struct daemon *d)
 		.root = d->root,
 		.partial = true,
 		.session = { .mode = (enum session_mode)d->eff.mode,
-			     .detail = (enum session_detail)d->eff.detail, .verbosity = verbose,
+			     .detail = (enum session_detail)d->eff.detail,
+			     .latency_sample = d->eff.latency_sample, .verbosity = verbose,
 			     .pin_dir = d->pin_dir },
 		.devread = { .enabled = !d->eff.no_device_read },
 		.findings = { .stall_threshold_ms = d->eff.stall_threshold_ms,
@@ -333,6 +337,10 @@ static void reload(struct daemon *d)
 	default_listen(d, &eff);
 
 	/* what can fail, before anything changes */
+	if (config_detail_conflict(eff.detail, eff.latency_sample)) {
+		strbuf_copy(err, sizeof(err), config_detail_conflict(eff.detail, eff.latency_sample));
+		goto refuse;
+	}
 	if (eff.textfile && str_differ(eff.textfile, d->textfile) &&
 	    textfile_write(eff.textfile, NULL, 0, err, sizeof(err)))
 		goto refuse;
@@ -377,10 +385,13 @@ static void reload(struct daemon *d)
 		add_name(restart, sizeof(restart), "mode");
 	if (eff.detail != d->eff.detail)
 		add_name(restart, sizeof(restart), "detail");
+	if (eff.latency_sample != d->eff.latency_sample)
+		add_name(restart, sizeof(restart), "latency_sample");
 	if (str_differ(eff.pin_dir, d->eff.pin_dir))
 		add_name(restart, sizeof(restart), "pin_dir");
 	eff.mode = d->eff.mode;
 	eff.detail = d->eff.detail;
+	eff.latency_sample = d->eff.latency_sample;
 	eff.pin_dir = d->eff.pin_dir;	/* d->pin_dir */
 	if (str_differ(eff.textfile, d->textfile))
 		add_name(changed, sizeof(changed), "textfile");
@@ -454,6 +465,7 @@ static int parse_options(struct daemon *d, int argc, char **argv)
 		{ "interval", required_argument, NULL, 'i' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "detail", required_argument, NULL, 'L' },
+		{ "latency-sample", required_argument, NULL, 'S' },
 		{ "stall-threshold", required_argument, NULL, 's' },
 		{ "no-device-read", no_argument, NULL, 'N' },
 		{ "device", required_argument, NULL, 'D' },
@@ -476,6 +488,7 @@ static int parse_options(struct daemon *d, int argc, char **argv)
 		case 'i': key = CFG_INTERVAL; break;
 		case 'm': key = CFG_MODE; break;
 		case 'L': key = CFG_DETAIL; break;
+		case 'S': key = CFG_LATENCY_SAMPLE; break;
 		case 's': key = CFG_STALL_THRESHOLD; break;
 		case 'N': key = CFG_NO_DEVICE_READ; optarg = "true"; break;
 		case 'D': key = CFG_DEVICES; break;
@@ -520,6 +533,10 @@ static int configure(struct daemon *d)
 	}
 	config_overlay(&d->eff, &d->file);
 	config_overlay(&d->eff, &d->cli);
+	if (config_detail_conflict(d->eff.detail, d->eff.latency_sample)) {
+		p_err(CMD, "%s", config_detail_conflict(d->eff.detail, d->eff.latency_sample));
+		return EXIT_USAGE;
+	}
 	if (d->eff.pin_dir && !(d->pin_dir = strdup(d->eff.pin_dir))) {
 		p_err(CMD, "out of memory");
 		return EXIT_RUNTIME;

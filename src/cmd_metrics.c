@@ -16,8 +16,8 @@
 void help_metrics(void)
 {
 	printf("usage: vqwatch metrics [--duration D] [--mode MODE] [--detail DETAIL]\n"
-	       "                       [--stall-threshold D] [--root DIR] [--no-device-read]\n"
-	       "                       [--vmm NAME]\n\n"
+	       "                       [--latency-sample N] [--stall-threshold D] [--root DIR]\n"
+	       "                       [--no-device-read] [--vmm NAME]\n\n"
 	       "Prints one scrape of Prometheus text (exposition format 0.0.4) and exits:\n"
 	       "every device, feature bit and queue, per-queue counters, in-flight buffers\n"
 	       "and latency histograms, balloon activity, findings, and vqwatch's own\n"
@@ -30,6 +30,7 @@ void help_metrics(void)
 	       "  --detail DETAIL      counts (kicks, interrupts, buffers, in flight, stalls;\n"
 	       "                       no program per buffer) or full (bytes and latency\n"
 	       "                       too, at several times the cost per I/O); default %s\n"
+	       "  --latency-sample N   full: time about one buffer in N (default 1)\n"
 	       "  --stall-threshold D  queue-stalled after D with no completion (default 5s)\n"
 	       "  --root DIR           no BPF: read DIR/sys and DIR/proc instead of / (a\n"
 	       "                       capture from tests/fixtures/capture.sh)\n"
@@ -47,6 +48,7 @@ int cmd_metrics(int argc, char **argv)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "detail", required_argument, NULL, 'D' },
+		{ "latency-sample", required_argument, NULL, 'S' },
 		{ "stall-threshold", required_argument, NULL, 's' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "no-device-read", no_argument, NULL, 'N' },
@@ -89,6 +91,10 @@ int cmd_metrics(int argc, char **argv)
 				return EXIT_USAGE;
 			cfg.session.detail = (enum session_detail)mode;
 			break;
+		case 'S':
+			if (parse_latency_sample(CMD, optarg, &cfg.session.latency_sample))
+				return EXIT_USAGE;
+			break;
 		case 's':
 			if (parse_duration(CMD, "--stall-threshold", optarg, &cfg.findings.stall_threshold_ms))
 				return EXIT_USAGE;
@@ -107,6 +113,8 @@ int cmd_metrics(int argc, char **argv)
 		p_err(CMD, "unexpected argument '%s'; see 'vqwatch help metrics'", argv[optind]);
 		return EXIT_USAGE;
 	}
+	if (detail_conflict(CMD, &cfg.session))
+		return EXIT_USAGE;
 	if (cfg.root && check_root_dir(CMD, cfg.root))
 		return EXIT_RUNTIME;
 

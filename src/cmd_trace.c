@@ -23,7 +23,8 @@ void help_trace(void)
 {
 	printf("usage: vqwatch trace [--duration D] [--interval D] [--device virtioN]...\n"
 	       "                     [--type TYPE]... [--mode MODE] [--detail DETAIL]\n"
-	       "                     [--stall-threshold D] [--rebind virtioN [--force]]\n"
+	       "                     [--latency-sample N] [--stall-threshold D]\n"
+	       "                     [--rebind virtioN [--force]]\n"
 	       "                     [--no-device-read] [--json]\n"
 	       "                     [--fail-on SEVERITY] [--vmm NAME]\n\n"
 	       "Attaches BPF programs to the virtio core and transports, collects for a\n"
@@ -42,6 +43,8 @@ void help_trace(void)
 	       "                       with programs per buffer; counts: kicks, interrupts,\n"
 	       "                       buffers added and completed, in flight and stalls\n"
 	       "                       only, from the rings, at a fraction of the cost\n"
+	       "  --latency-sample N   full: time about one buffer in N for the latency\n"
+	       "                       histogram (default 1: every buffer)\n"
 	       "  --stall-threshold D  queue-stalled after D with no completion (default 5s)\n"
 	       "  --rebind virtioN     once attached, unbind the device's driver and bind it\n"
 	       "                       again, so that its probe (driver slots, the feature\n"
@@ -173,6 +176,7 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 		{ "type", required_argument, NULL, 't' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "detail", required_argument, NULL, 'L' },
+		{ "latency-sample", required_argument, NULL, 'S' },
 		{ "stall-threshold", required_argument, NULL, 's' },
 		{ "rebind", required_argument, NULL, 'r' },
 		{ "force", no_argument, NULL, 'F' },
@@ -227,6 +231,10 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 				return EXIT_USAGE;
 			o->collect.session.detail = (enum session_detail)mode;
 			break;
+		case 'S':
+			if (parse_latency_sample(CMD, optarg, &o->collect.session.latency_sample))
+				return EXIT_USAGE;
+			break;
 		case 'r':
 			if (!device_name_ok("--rebind", optarg))
 				return EXIT_USAGE;
@@ -256,6 +264,8 @@ static int parse_options(int argc, char **argv, struct trace_opts *o)
 		p_err(CMD, "--force only applies to --rebind");
 		return EXIT_USAGE;
 	}
+	if (detail_conflict(CMD, &o->collect.session))
+		return EXIT_USAGE;
 	return -1;
 }
 

@@ -29,6 +29,7 @@ static const struct {
 	[CFG_INTERVAL] = { "interval", "--interval" },
 	[CFG_MODE] = { "mode", "--mode" },
 	[CFG_DETAIL] = { "detail", "--detail" },
+	[CFG_LATENCY_SAMPLE] = { "latency_sample", "--latency-sample" },
 	[CFG_STALL_THRESHOLD] = { "stall_threshold", "--stall-threshold" },
 	[CFG_NO_DEVICE_READ] = { "no_device_read", "--no-device-read" },
 	[CFG_DEVICES] = { "devices", "--device" },
@@ -55,8 +56,32 @@ void config_defaults(struct daemon_config *c)
 		.interval_ms = CONFIG_DEFAULT_INTERVAL_MS,
 		.mode = SESSION_AUTO,
 		.detail = CONFIG_DEFAULT_DETAIL,
+		.latency_sample = 1,
 		.stall_threshold_ms = FINDINGS_STALL_THRESHOLD_MS,
 	};
+}
+
+int config_latency_sample(const char *s, unsigned int *n)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < 1 || v > SESSION_LATENCY_SAMPLE_MAX)
+		return -1;
+	*n = (unsigned int)v;
+	return 0;
+}
+
+const char *config_detail_conflict(int detail, unsigned int latency_sample)
+{
+	if (detail == SESSION_DETAIL_COUNTS && latency_sample > 1)
+		return "--latency-sample (latency_sample) times buffers, and --detail counts "
+		       "(detail) times none: use --detail full with it";
+	return NULL;
 }
 
 int config_duration(const char *s, uint64_t *ms)
@@ -163,6 +188,13 @@ int config_set(struct daemon_config *c, enum config_key k, const char *name, con
 		}
 		c->detail = mode;
 		break;
+	case CFG_LATENCY_SAMPLE:
+		if (config_latency_sample(value, &c->latency_sample)) {
+			strbuf_printf(err, errlen, "%s '%s': " CONFIG_LATENCY_SAMPLE_EXPECTED, name,
+				      value);
+			return -1;
+		}
+		break;
 	case CFG_STALL_THRESHOLD:
 		if (config_duration(value, &c->stall_threshold_ms)) {
 			strbuf_printf(err, errlen, "%s '%s': expected a duration such as 10s, 500ms or 2m",
@@ -252,7 +284,7 @@ static int handler(void *arg, const char *section, const char *name, const char 
 			break;
 	if (k == CFG_N_KEYS) {
 		strbuf_printf(l->err, l->errlen, "unknown key '%s' (known: listen, textfile, interval, "
-			      "mode, detail, stall_threshold, no_device_read, devices, types, pin_dir)", name);
+			      "mode, detail, latency_sample, stall_threshold, no_device_read, devices, types, pin_dir)", name);
 		goto bad;
 	}
 	if (l->c->set & (1u << k)) {
@@ -334,6 +366,7 @@ void config_overlay(struct daemon_config *dst, const struct daemon_config *src)
 		case CFG_INTERVAL: dst->interval_ms = src->interval_ms; break;
 		case CFG_MODE: dst->mode = src->mode; break;
 		case CFG_DETAIL: dst->detail = src->detail; break;
+		case CFG_LATENCY_SAMPLE: dst->latency_sample = src->latency_sample; break;
 		case CFG_STALL_THRESHOLD: dst->stall_threshold_ms = src->stall_threshold_ms; break;
 		case CFG_NO_DEVICE_READ: dst->no_device_read = src->no_device_read; break;
 		case CFG_DEVICES:

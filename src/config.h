@@ -11,6 +11,7 @@
  *   interval = 15s
  *   mode = auto
  *   detail = counts
+ *   latency_sample = 1
  *   stall_threshold = 5s
  *   no_device_read = false
  *   devices = virtio0,virtio2
@@ -35,6 +36,7 @@ enum config_key {
 	CFG_INTERVAL,
 	CFG_MODE,
 	CFG_DETAIL,
+	CFG_LATENCY_SAMPLE,
 	CFG_STALL_THRESHOLD,
 	CFG_NO_DEVICE_READ,
 	CFG_DEVICES,
@@ -53,6 +55,7 @@ struct daemon_config {
 	uint64_t interval_ms;
 	int mode;		/* enum session_mode */
 	int detail;		/* enum session_detail */
+	unsigned int latency_sample;	/* full: one buffer in N timed */
 	uint64_t stall_threshold_ms;
 	bool no_device_read;
 	struct device_filter filter;	/* devices and types */
@@ -84,6 +87,15 @@ void config_defaults(struct daemon_config *c);
 /* "10s", "500ms", "2m", "1h", or plain seconds -> milliseconds; -1 if not a
  * duration (the option and key parsers say which). */
 int config_duration(const char *s, uint64_t *ms);
+
+/* --latency-sample N: 1 (every buffer) to SESSION_LATENCY_SAMPLE_MAX; -1
+ * otherwise. */
+int config_latency_sample(const char *s, unsigned int *n);
+#define CONFIG_LATENCY_SAMPLE_EXPECTED \
+	"expected a whole number from 1 (time every buffer) to 65536"
+/* "--latency-sample times buffers: it needs --detail full", or NULL when
+ * the two go together. */
+const char *config_detail_conflict(int detail, unsigned int latency_sample);
 
 /*
  * Validate value for key k and set it in c (strings copied; devices and

@@ -162,6 +162,7 @@ struct vq_process {
 struct vq_report {
 	const char *mode;	/* "offline", "sysfs", "tracepoint", ... */
 	const char *detail;	/* "counts" or "full" with BPF, else NULL */
+	unsigned int latency_sample;	/* full: one buffer in N timed; counts: 0 */
 	char kernel[128];	/* release string, "" when unknown */
 	double duration_s;	/* < 0 when not a timed session */
 	const struct vq_hook_status *hooks;	/* not owned; NULL without BPF */

@@ -316,6 +316,11 @@ int report_write_json(FILE *out, const struct vq_report *r)
 	string_or_null(&w, "version", VQWATCH_VERSION);
 	string_or_null(&w, "mode", r->mode);
 	string_or_null(&w, "detail", r->detail);
+	json_name(&w, "latency_sample");
+	if (r->detail && r->latency_sample)
+		json_uint(&w, r->latency_sample);
+	else
+		json_null(&w);
 	string_or_null(&w, "kernel", r->kernel);
 	json_name(&w, "duration_s");
 	if (r->duration_s < 0)

@@ -154,12 +154,16 @@ static void write_self(FILE *out, const struct vq_report *r, double scrape_secon
 		fputs("} 1\n", out);
 	}
 	if (r->detail) {
+		char sample[16];
+
 		first = true;
 		family(out, "detail_info", "gauge",
 		       "What the BPF programs collect: counts (no program per buffer: no bytes, "
-		       "no latency) or full; always 1.");
+		       "no latency) or full, timing one buffer in latency_sample; always 1.");
 		fputs(PROM_PREFIX "detail_info{", out);
 		label(out, &first, "detail", r->detail);
+		snprintf(sample, sizeof(sample), "%u", r->latency_sample);
+		label(out, &first, "latency_sample", r->latency_sample ? sample : "");
 		fputs("} 1\n", out);
 	}
 

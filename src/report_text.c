@@ -262,6 +262,9 @@ static void write_session(FILE *out, const struct vq_report *r)
 	if (r->detail && !strcmp(r->detail, "counts"))
 		fprintf(out, "  detail counts: bytes and latency are not collected (no program "
 			"per buffer; --detail full collects them)\n");
+	else if (r->detail && r->latency_sample > 1)
+		fprintf(out, "  latency: about one buffer in %u timed (--latency-sample); the "
+			"histograms' counts say how many\n", r->latency_sample);
 	if (report_bpf_cost(r, &cost))
 		fprintf(out, "  cost: BPF %.2f us per %s (%.1f ms over %" PRIu64 ", every program "
 			"summed)\n", (double)cost.run_ns / (double)cost.events / 1000, cost.per,

@@ -27,6 +27,7 @@
 #include "ring.skel.h"
 #include "traffic.skel.h"
 #include "clock.h"
+#include "interrupts.h"
 #include "strbuf.h"
 
 static const char *const variant_names[N_VARIANTS] = { "fentry", "kprobe", "tracepoint" };
@@ -99,7 +100,7 @@ static const struct {
 	[CAP_GET_BUF] = { "get_buf", true, NULL },
 	[CAP_IRQ_TP] = { "irq_tp", true, NULL },
 	[CAP_IRQ_FIRST] = { "irq_first", false,
-			    "completions from a queue's first interrupt where discovery is missing" },
+			    "which queue each vector serves, where discovery is missing" },
 	[CAP_RING] = { "ring", false, NULL },
 };
 
@@ -229,7 +230,16 @@ struct session {
 	 * to drop those of queues that are gone (compare-and-swap, as BPF) */
 	const volatile __u64 *slot_owner;		/* [VQ_MAX_QUEUES] */
 	volatile struct vq_token *tokens;		/* [VQ_MAX_TOKENS] */
+	/* without the irq entry program: interrupts per vector from
+	 * /proc/interrupts since the session opened (irq_base), read again
+	 * at most every IRQ_REREAD_MS */
+	bool irqs_from_proc;
+	uint64_t *irq_base, *irq_now;
+	size_t n_irq_totals;
+	uint64_t irq_read_ms;
 };
+
+#define IRQ_REREAD_MS 50
 
 static int libbpf_verbosity;
 
@@ -803,6 +813,9 @@ static int open_object(struct session *s, enum session_object id)
 		break;
 	case OBJ_TRAFFIC:
 		s->traffic = traffic_bpf__open();
+		if (s->traffic)
+			s->traffic->rodata->latency_sample = s->opts.latency_sample > 1 ?
+							     s->opts.latency_sample : 1;
 		s->objs[id] = s->traffic ? s->traffic->obj : NULL;
 		break;
 	case OBJ_IRQ:
@@ -1054,11 +1067,13 @@ static bool cap_attached(const struct session *s, enum session_cap c, size_t bef
  * path, for nothing (issue 13's per-I/O figures: 571 + 543 ns of 6.6 us).
  * The tracepoints are for the mode that has no function hooks, and for
  * --detail counts.
- * The exit program counts; the entry program only notes a queue's consumed
- * used index before its first interrupt's handler runs, for queues that
- * nothing found before (tracepoint mode).  Where discovery attached, every
- * queue is sampled from the start: one program per interrupt less.  The
- * hooks table lists vring_interrupt and discovery before them.
+ * The exit program counts the spurious interrupts; the entry program the
+ * interrupts, which queue each vector serves and a queue's consumed used
+ * index before its first interrupt's handler runs, for queues that nothing
+ * found before (tracepoint mode).  Where discovery attached, every queue is
+ * known and sampled from the start and /proc/interrupts counts each
+ * vector: one program per interrupt less (open_irq_totals).  The hooks
+ * table lists vring_interrupt and discovery before them.
  */
 static const char *irq_tracepoint_not_needed(const struct session *s, size_t i)
 {
@@ -1069,7 +1084,7 @@ static const char *irq_tracepoint_not_needed(const struct session *s, size_t i)
 		       "interrupts; the irq tracepoints would count each one again";
 	if (hook_defs[i].cap == CAP_IRQ_FIRST && cap_attached(s, CAP_DISCOVERY, i))
 		return "not needed: discovery finds every queue before its first interrupt, "
-		       "and the exit program counts the interrupts";
+		       "and /proc/interrupts counts each vector's interrupts for free";
 	return NULL;
 }
 
@@ -1127,6 +1142,59 @@ int session_mode_parse(const char *str)
 	return -1;
 }
 
+static int read_irq_totals(uint64_t *totals, size_t n)
+{
+	FILE *f = fopen("/proc/interrupts", "re");
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = interrupts_parse(f, totals, n);
+	fclose(f);
+	return ret;
+}
+
+/*
+ * Where discovery found the queues, the irq entry program is left out
+ * (irq_tracepoint_not_needed): the kernel's own per-vector counts give the
+ * interrupts, at no cost on the I/O path.  A vector that the kernel freed
+ * and allocated again since counts from 0 again, and from there here.
+ */
+static void open_irq_totals(struct session *s)
+{
+	bool entry = false, exit_ = false;
+
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		entry |= hook_defs[i].cap == CAP_IRQ_FIRST && s->status[i].attached;
+		exit_ |= hook_defs[i].cap == CAP_IRQ_TP && s->status[i].attached;
+	}
+	if (!exit_ || entry || !s->irq)
+		return;
+	s->n_irq_totals = bpf_map__max_entries(s->irq->maps.irq_counts);
+	s->irq_base = calloc(s->n_irq_totals, sizeof(*s->irq_base));
+	s->irq_now = calloc(s->n_irq_totals, sizeof(*s->irq_now));
+	if (s->irq_base && s->irq_now && !read_irq_totals(s->irq_base, s->n_irq_totals)) {
+		s->irqs_from_proc = true;
+		s->irq_read_ms = 0;
+	}
+}
+
+static uint64_t proc_interrupts(struct session *s, int irq)
+{
+	uint64_t now = monotonic_ms();
+
+	if (now - s->irq_read_ms >= IRQ_REREAD_MS) {
+		if (read_irq_totals(s->irq_now, s->n_irq_totals))
+			memcpy(s->irq_now, s->irq_base, s->n_irq_totals * sizeof(*s->irq_now));
+		s->irq_read_ms = now;
+	}
+	if ((size_t)irq >= s->n_irq_totals)
+		return 0;
+	if (s->irq_now[irq] < s->irq_base[irq])	/* freed and allocated again */
+		s->irq_base[irq] = 0;
+	return s->irq_now[irq] - s->irq_base[irq];
+}
+
 struct session *session_open(const struct session_opts *opts, char *err, size_t errlen)
 {
 	struct session *s = calloc(1, sizeof(*s));
@@ -1181,6 +1249,7 @@ struct session *session_open(const struct session_opts *opts, char *err, size_t 
 	}
 	fill_caps(s);
 	summarise_mode(s);
+	open_irq_totals(s);
 	/* libbpf's parses of the kernel BTF leave about 11 MiB of freed heap
 	 * behind (docs/bench.md): give it back */
 	malloc_trim(0);
@@ -1205,6 +1274,8 @@ void session_close(struct session *s)
 		destroy_object(s, (enum session_object)id);
 	free(s->percpu);
 	free(s->syms);
+	free(s->irq_base);
+	free(s->irq_now);
 	free(s);
 }
 
@@ -1222,6 +1293,12 @@ const char *session_mode_name(const struct session *s)
 enum session_detail session_detail(const struct session *s)
 {
 	return s->opts.detail;
+}
+
+unsigned int session_latency_sample(const struct session *s)
+{
+	return s->opts.detail == SESSION_DETAIL_FULL && s->opts.latency_sample > 1 ?
+	       s->opts.latency_sample : s->opts.detail == SESSION_DETAIL_FULL;
 }
 
 const struct session_caps *session_caps(const struct session *s)
@@ -1249,6 +1326,8 @@ int session_irq_counts(struct session *s, int irq, struct vq_irq_count *sum)
 			sum->kind = cpu[c].kind;
 		}
 	}
+	if (s->irqs_from_proc)
+		sum->interrupts = proc_interrupts(s, irq);
 	return 0;
 }
 

@@ -57,6 +57,8 @@ const char *session_detail_name(enum session_detail d);
 struct session_opts {
 	enum session_mode mode;
 	enum session_detail detail;
+	/* full: time about one buffer in N (0 or 1: every buffer) */
+	unsigned int latency_sample;
 	int verbosity;		/* 1: libbpf's warnings, 2: its debug output */
 	/* Pin the counting maps in this bpffs directory, and reuse them when
 	 * they are there: a restarted daemon continues the same counters.
@@ -83,9 +85,11 @@ enum session_cap {
 	CAP_IRQ_VRING,	/* vring_interrupt: per queue */
 	CAP_ADDS,	/* the four virtqueue_add_* (all) */
 	CAP_GET_BUF,	/* virtqueue_get_buf, virtqueue_get_buf_ctx (all) */
-	CAP_IRQ_TP,	/* tp_btf/irq_handler_exit: per vector, spurious ones too */
-	CAP_IRQ_FIRST,	/* tp_btf/irq_handler_entry: where discovery is missing, a
-			 * queue's consumed index at its first interrupt */
+	CAP_IRQ_TP,	/* tp_btf/irq_handler_exit: per vector, spurious interrupts */
+	CAP_IRQ_FIRST,	/* tp_btf/irq_handler_entry: where discovery is missing,
+			 * each vector's interrupts and queue, and a queue's
+			 * consumed index at its first interrupt (elsewhere
+			 * /proc/interrupts counts the vectors) */
 	CAP_RING,	/* the ring program (loaded: it runs on demand) */
 	N_CAPS
 };
@@ -165,6 +169,11 @@ const struct vq_hook_status *session_hooks(const struct session *s, size_t *n);
  * "fentry+kprobe" when hooks attached in both. */
 const char *session_mode_name(const struct session *s);
 enum session_detail session_detail(const struct session *s);
+/* One buffer in N timed for latency; 0 with --detail counts (none). */
+unsigned int session_latency_sample(const struct session *s);
+
+/* --latency-sample's bounds */
+#define SESSION_LATENCY_SAMPLE_MAX 65536
 /* What the attached hooks give, filled once by session_open. */
 const struct session_caps *session_caps(const struct session *s);
 
