@@ -5,6 +5,9 @@
  *   GET|HEAD /metrics  Prometheus text 0.0.4, rendered at request time
  *   GET|HEAD /healthz  "ok"
  * Other methods on these paths get 405 (Allow: GET, HEAD), other paths 404.
+ * With a web configuration (http_server_set_web): TLS on every connection,
+ * basic auth on every path but /healthz (401 with WWW-Authenticate), and its
+ * extra headers on every answer.
  * Limits against hostile clients (evhttp 2.1 has no connection limit, so
  * the server counts connections itself): HTTP_MAX_CONNECTIONS at once (a
  * new one closes the oldest that has not been served, else the oldest
