@@ -256,10 +256,13 @@ static void log_web(const struct daemon *d, const char *msg)
 	char users[16];
 
 	snprintf(users, sizeof(users), "%zu", d->web.n_users);
-	log_kv("info", msg, "file", d->eff.web_config_file, "tls", d->web.tls ? "on" : "off",
-	       d->web.tls ? "client_auth_type" : NULL, web_client_auth_name(d->web.client_auth),
-	       "min_version", web_tls_version_name(d->web.min_version),
-	       "basic_auth_users", users, NULL);
+	if (d->web.tls)
+		log_kv("info", msg, "file", d->eff.web_config_file, "tls", "on", "client_auth_type",
+		       web_client_auth_name(d->web.client_auth), "min_version",
+		       web_tls_version_name(d->web.min_version), "basic_auth_users", users, NULL);
+	else	/* log_kv's list ends at the first NULL key */
+		log_kv("info", msg, "file", d->eff.web_config_file, "tls", "off",
+		       "basic_auth_users", users, NULL);
 	if (d->web.n_users && !d->web.tls)
 		log_kv("warn", "basic auth without TLS: passwords cross the network in clear "
 		       "(tls_server_config)", "file", d->eff.web_config_file, NULL);
