@@ -74,10 +74,15 @@ ifeq ($(STATIC),1)
 # for the loader too); Debian's gcc compiles PIE code by default, its static
 # libraries included.
 LDFLAGS_ALL := -static-pie $(LDFLAGS)$(if $(CROSS_LDFLAGS), $(CROSS_LDFLAGS))
-LIBS        := -l:libbpf.a -l:libelf.a -l:libz.a -l:libevent_extra.a -l:libevent_core.a -l:libinih.a
+# --web.config.file (docs/hacking.md "Build choices"): libevent_openssl,
+# OpenSSL 3 (libssl, libcrypto) for TLS, libyaml for the file, libxcrypt
+# (libcrypt) for bcrypt.
+LIBS        := -l:libbpf.a -l:libelf.a -l:libz.a -l:libevent_openssl.a -l:libevent_extra.a \
+	       -l:libevent_core.a -l:libinih.a -l:libssl.a -l:libcrypto.a -l:libyaml.a -l:libcrypt.a
 else
 LDFLAGS_ALL := $(LDFLAGS)$(if $(CROSS_LDFLAGS), $(CROSS_LDFLAGS))
-LIBS        := -lbpf -lelf -lz -levent_extra -levent_core -linih
+LIBS        := -lbpf -lelf -lz -levent_openssl -levent_extra -levent_core -linih -lssl -lcrypto \
+	       -lyaml -lcrypt
 endif
 
 # Pure logic: linked into the binary and into the unit tests.
@@ -87,10 +92,14 @@ CORE_SRCS  := src/virtio_tables.c src/vmm_tables.c src/vmm.c src/layout.c src/fi
 	      src/sd_listen.c src/ring_watch.c src/interrupts.c
 CMD_SRCS   := src/cmd_common.c src/cmd_layout.c src/cmd_audit.c src/cmd_trace.c src/cmd_metrics.c src/rebind.c \
 	      src/main.c src/collect.c src/process.c src/textfile.c src/cmd_daemon.c src/http.c src/log.c src/sd_notify.c \
-	      src/config.c
+	      src/config.c src/tls.c
+# The web configuration's pure logic (parse and check, basic auth): in the
+# binary and the unit tests, which link their libraries (WEB_LIBS) for it.
+WEB_SRCS   := src/webconfig.c src/basic_auth.c
+WEB_LIBS   := -lyaml -lcrypt -lcrypto
 # The BPF session: the only code that includes the skeletons.
 SESSION_SRCS := src/session.c src/bpf_source.c
-APP_SRCS   := $(CORE_SRCS) $(CMD_SRCS) $(SESSION_SRCS)
+APP_SRCS   := $(CORE_SRCS) $(WEB_SRCS) $(CMD_SRCS) $(SESSION_SRCS)
 BPF_PROGS  := irq ring queues traffic
 SKELS      := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
 APP_OBJS   := $(patsubst src/%.c,$(OUTPUT)/%.o,$(APP_SRCS))
@@ -150,14 +159,14 @@ include tests/tests.mk
 DEPS := clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev libzstd-dev make gcc pkg-config \
 	libcmocka-dev jq valgrind prometheus libevent-dev libinih-dev curl \
 	qemu-system-x86 busybox-static cpio xz-utils kmod iproute2 util-linux linux-libc-dev python3 gcc-12 pahole \
-	groff-base man-db systemd strace
+	groff-base man-db systemd strace libssl-dev libyaml-dev libcrypt-dev openssl apache2-utils
 # The arm64 cross build (make ARCH=arm64): the cross compiler (it brings
 # aarch64-linux-gnu-gcc-12, which also builds the VM suite's test modules for
 # arm64 guests) and the arm64 libraries, through multiarch (dpkg
 # --add-architecture arm64); libevent-dev:arm64 is unpacked into ARM64_ROOT
 # (see ARM64_ROOT above).  The VM suite's arm64 guests need qemu-system-arm.
 ARM64_DEPS := gcc-aarch64-linux-gnu libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 \
-	libzstd-dev:arm64 libinih-dev:arm64
+	libzstd-dev:arm64 libinih-dev:arm64 libssl-dev:arm64 libyaml-dev:arm64 libcrypt-dev:arm64
 VM_ARM64_DEPS := qemu-system-arm
 
 # $(call apt_install,PACKAGES,WHO): install those not installed, saying which;

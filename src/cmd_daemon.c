@@ -29,6 +29,8 @@
 #include "sd_notify.h"
 #include "strbuf.h"
 #include "textfile.h"
+#include "tls.h"
+#include "webconfig.h"
 
 #define CMD "daemon"
 #define DAEMON_SOURCES 4
@@ -59,6 +61,10 @@ struct daemon {
 	const char *failing[DAEMON_SOURCES];	/* sources the last scrapes could not read */
 	size_t n_failing;
 	char *pin_dir;		/* as started: a change needs a restart */
+	/* --web.config.file: read at start and at each SIGHUP; the server
+	 * borrows web and holds a reference to ctx (NULL: plain HTTP) */
+	struct web_config web;
+	SSL_CTX *web_ctx;
 };
 
 void help_daemon(void)
@@ -66,9 +72,8 @@ void help_daemon(void)
 	printf("usage: vqwatch daemon [--config FILE] [--listen ADDR] [--textfile PATH]\n"
 	       "                      [--interval D] [--mode MODE] [--detail DETAIL]\n"
 	       "                      [--latency-sample N] [--stall-threshold D]\n"
-	       "                      [--no-device-read]\n"
-	       "                      [--device virtioN]... [--type TYPE]...\n"
-	       "                      [--pin DIR] [--root DIR]\n\n"
+	       "                      [--no-device-read] [--device virtioN]... [--type TYPE]...\n"
+	       "                      [--pin DIR] [--web.config.file FILE] [--root DIR]\n\n"
 	       "Keeps the BPF programs attached and serves Prometheus text (exposition\n"
 	       "format 0.0.4, the metrics of 'vqwatch metrics') over HTTP:\n"
 	       "  GET /metrics   read at request time    GET /healthz   \"ok\"\n"
@@ -76,13 +81,14 @@ void help_daemon(void)
 	       "Without BPF (not root, no BTF) it serves what 'vqwatch audit' knows, with\n"
 	       "vqwatch_attach_mode{mode=\"sysfs\"}, and logs why.  Devices that appear or\n"
 	       "leave while it runs appear in or leave the output.  Logs are key=value lines\n"
-	       "on stderr; SIGTERM or SIGINT stops it (exit 0); SIGHUP reads --config again.\n\n"
+	       "on stderr; SIGTERM or SIGINT stops it (exit 0); SIGHUP reads --config and\n"
+	       "--web.config.file again.\n\n"
 	       "  --config FILE        the options below from an INI file: a [daemon] section\n"
 	       "                       of keys listen, textfile, interval, mode, detail,\n"
 	       "                       latency_sample, stall_threshold, no_device_read\n"
 	       "                       (true or false), devices, types (comma lists),\n"
-	       "                       pin_dir; an option on the command line wins over\n"
-	       "                       its key\n"
+	       "                       pin_dir, web_config_file; an option on the command\n"
+	       "                       line wins over its key\n"
 	       "  --listen ADDR        IPV4:PORT or [IPV6]:PORT; :PORT (every address, IPv6\n"
 	       "                       and IPv4); HOST:PORT (a name such as localhost,\n"
 	       "                       resolved at start: its first IPv4 address); fd://,\n"
@@ -105,12 +111,17 @@ void help_daemon(void)
 	       "  --pin DIR            keep the counting maps pinned in DIR (on bpffs, e.g.\n"
 	       "                       /sys/fs/bpf/vqwatch): a restart continues the same\n"
 	       "                       counters; a map an upgrade changed is recreated\n"
+	       "  --web.config.file FILE  TLS and basic auth, in the Prometheus\n"
+	       "                       exporter-toolkit's YAML format (tls_server_config,\n"
+	       "                       basic_auth_users with bcrypt hashes,\n"
+	       "                       http_server_config.headers); /healthz stays open\n"
 	       "  --root DIR           no BPF: read DIR/sys and DIR/proc instead of / (a\n"
 	       "                       capture from tests/fixtures/capture.sh)\n\n"
 	       "Exit codes: 0 stopped by a signal, 1 could not start (the log line says\n"
 	       "why: port in use, a name that does not resolve, textfile directory not\n"
-	       "writable, ...), 2 usage error (a bad option, or a bad line in FILE:\n"
-	       "FILE:LINE says which).\n", session_detail_name(CONFIG_DEFAULT_DETAIL));
+	       "writable, ...), 2 usage error (a bad option, a bad line in FILE:\n"
+	       "FILE:LINE says which, or a web configuration that cannot be used).\n",
+	       session_detail_name(CONFIG_DEFAULT_DETAIL));
 }
 
 /* ---- the text ---- */
@@ -233,6 +244,54 @@ static void on_stop(evutil_socket_t sig, short what, void *arg)
 
 /* ---- the configuration: read at start, again on SIGHUP ---- */
 
+/* The web configuration at path, and its TLS context if it has TLS; -1
+ * with one line in err. */
+static int web_open(const char *path, struct web_config *web, SSL_CTX **ctx, char *err,
+		    size_t errlen)
+{
+	*ctx = NULL;
+	if (webconfig_load(path, web, err, errlen))
+		return -1;
+	if (web->tls && !(*ctx = tls_ctx_new(web, path, err, errlen))) {
+		webconfig_free(web);
+		return -1;
+	}
+	return 0;
+}
+
+/* The server takes the new one; the old one's context lives on in the
+ * connections made with it. */
+static void web_swap(struct daemon *d, struct web_config *web, SSL_CTX *ctx)
+{
+	struct web_config old = d->web;
+	SSL_CTX *old_ctx = d->web_ctx;
+
+	d->web = *web;
+	d->web_ctx = ctx;
+	if (d->srv)
+		http_server_set_web(d->srv, &d->web, d->web_ctx);
+	webconfig_free(&old);
+	if (old_ctx)
+		SSL_CTX_free(old_ctx);
+}
+
+static void log_web(const struct daemon *d, const char *msg)
+{
+	char users[16];
+
+	snprintf(users, sizeof(users), "%zu", d->web.n_users);
+	if (d->web.tls)
+		log_kv("info", msg, "file", d->eff.web_config_file, "tls", "on", "client_auth_type",
+		       web_client_auth_name(d->web.client_auth), "min_version",
+		       web_tls_version_name(d->web.min_version), "basic_auth_users", users, NULL);
+	else	/* log_kv's list ends at the first NULL key */
+		log_kv("info", msg, "file", d->eff.web_config_file, "tls", "off",
+		       "basic_auth_users", users, NULL);
+	if (d->web.n_users && !d->web.tls)
+		log_kv("warn", "basic auth without TLS: passwords cross the network in clear "
+		       "(tls_server_config)", "file", d->eff.web_config_file, NULL);
+}
+
 static void set_interval(struct daemon *d)
 {
 	struct timeval tv = { (time_t)(d->interval_ms / 1000),
@@ -318,6 +377,8 @@ static void set_bound(struct daemon *d, const struct sockaddr_storage *ss)
 static void reload(struct daemon *d)
 {
 	struct daemon_config file = { 0 }, eff;
+	struct web_config web = { 0 };
+	SSL_CTX *web_ctx = NULL;
 	struct collect_config config;
 	struct listen_spec spec;
 	struct listen_addr addr;
@@ -327,7 +388,7 @@ static void reload(struct daemon *d)
 	bool fd_restart = false;
 	int fd;
 
-	if (config_load(d->config_path, &file, err, sizeof(err))) {
+	if (d->config_path && config_load(d->config_path, &file, err, sizeof(err))) {
 		log_kv("error", "configuration not reloaded: running as before", "error", err, NULL);
 		return;
 	}
@@ -341,6 +402,9 @@ static void reload(struct daemon *d)
 		strbuf_copy(err, sizeof(err), config_detail_conflict(eff.detail, eff.latency_sample));
 		goto refuse;
 	}
+	if (eff.web_config_file &&
+	    web_open(eff.web_config_file, &web, &web_ctx, err, sizeof(err)))
+		goto refuse;
 	if (eff.textfile && str_differ(eff.textfile, d->textfile) &&
 	    textfile_write(eff.textfile, NULL, 0, err, sizeof(err)))
 		goto refuse;
@@ -364,13 +428,18 @@ static void reload(struct daemon *d)
 				fd = http_listen_socket(&d->bound, again, sizeof(again));
 				d->srv = fd < 0 ? NULL : http_server_new(d->base, fd, &d->routes, &bound,
 									  again, sizeof(again));
-				if (d->srv)
+				if (d->srv) {
+					http_server_set_web(d->srv, &d->web, d->web_ctx);
 					goto refuse;
+				}
 				log_kv("error", "listening socket lost in a reload: stopping", "error", err,
 				       "rebind_error", again, NULL);
 				d->failed = true;
 				event_base_loopbreak(d->base);
 				config_free(&file);
+				webconfig_free(&web);
+				if (web_ctx)
+					SSL_CTX_free(web_ctx);
 				return;
 			}
 			d->addr = addr;
@@ -403,6 +472,10 @@ static void reload(struct daemon *d)
 		add_name(changed, sizeof(changed), "no_device_read");
 	if (!filter_equal(&eff.filter, &d->eff.filter))
 		add_name(changed, sizeof(changed), "filters");
+	/* read again whatever it says: certificates renewed, users changed */
+	if (eff.web_config_file || d->eff.web_config_file)
+		add_name(changed, sizeof(changed), "web_config");
+	web_swap(d, &web, web_ctx);
 
 	d->eff = eff;
 	d->eff.listen = d->listen.text;	/* the running one's, which outlives the files */
@@ -424,9 +497,12 @@ static void reload(struct daemon *d)
 		on_textfile(-1, 0, d);
 	}
 	overridden(d, cli, sizeof(cli));
-	log_kv("info", "configuration reloaded", "file", d->config_path,
+	log_kv("info", "configuration reloaded", "file", d->config_path ? d->config_path :
+	       d->eff.web_config_file,
 	       "changed", changed[0] ? changed : "none", "addr", d->where,
 	       cli[0] ? "command_line_wins" : NULL, cli, NULL);
+	if (d->eff.web_config_file)
+		log_web(d, "web configuration read");
 	if (restart[0])
 		log_kv("warn", "not applied until a restart: running with the values it started with",
 		       "keys", restart, fd_restart ? "note" : NULL,
@@ -434,9 +510,12 @@ static void reload(struct daemon *d)
 		       NULL);
 	return;
 refuse:
-	log_kv("error", "configuration not reloaded: running as before", "file", d->config_path,
-	       "error", err, NULL);
+	log_kv("error", "configuration not reloaded: running as before", "file",
+	       d->config_path ? d->config_path : d->eff.web_config_file, "error", err, NULL);
 	config_free(&file);
+	webconfig_free(&web);
+	if (web_ctx)
+		SSL_CTX_free(web_ctx);
 }
 
 static void on_hup(evutil_socket_t sig, short what, void *arg)
@@ -445,8 +524,9 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 
 	(void)sig;
 	(void)what;
-	if (!d->config_path) {
-		log_kv("warn", "SIGHUP ignored: the daemon was started without --config", NULL);
+	if (!d->config_path && !d->eff.web_config_file) {
+		log_kv("warn", "SIGHUP ignored: the daemon was started without --config or "
+		       "--web.config.file", NULL);
 		return;
 	}
 	reload(d);
@@ -471,6 +551,7 @@ static int parse_options(struct daemon *d, int argc, char **argv)
 		{ "device", required_argument, NULL, 'D' },
 		{ "type", required_argument, NULL, 'T' },
 		{ "pin", required_argument, NULL, 'p' },
+		{ "web.config.file", required_argument, NULL, 'W' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -494,6 +575,7 @@ static int parse_options(struct daemon *d, int argc, char **argv)
 		case 'D': key = CFG_DEVICES; break;
 		case 'T': key = CFG_TYPES; break;
 		case 'p': key = CFG_PIN_DIR; break;
+		case 'W': key = CFG_WEB_CONFIG_FILE; break;
 		case 'r': d->root = optarg; continue;
 		case 'h': help_daemon(); return EXIT_OK;
 		default: return usage_error(CMD, opt, argc, argv);
@@ -550,6 +632,13 @@ static int configure(struct daemon *d)
 		return EXIT_USAGE;
 	}
 	d->eff.listen = d->listen.text;
+	/* a web configuration that cannot be used is refused as a bad option
+	 * is: nothing may listen without the protection it asks for */
+	if (d->eff.web_config_file &&
+	    web_open(d->eff.web_config_file, &d->web, &d->web_ctx, err, sizeof(err))) {
+		p_err(CMD, "%s", err);
+		return EXIT_USAGE;
+	}
 	if (d->root && check_root_dir(CMD, d->root))
 		return EXIT_RUNTIME;
 	if (d->textfile && textfile_write(d->textfile, NULL, 0, err, sizeof(err))) {
@@ -600,6 +689,7 @@ static int start_listening(struct daemon *d)
 		log_kv("error", "cannot start", "error", err, NULL);
 		return -1;
 	}
+	http_server_set_web(d->srv, &d->web, d->web_ctx);
 	set_bound(d, &bound);
 	snprintf(n, sizeof(n), "%d", d->passed.n);
 	if (d->passed.n && d->listen.kind != LISTEN_FD)
@@ -682,6 +772,8 @@ static void log_listening(const struct daemon *d)
 		log_kv("info", "configuration read", "file", d->config_path,
 		       cli[0] ? "command_line_wins" : NULL, cli, NULL);
 	}
+	if (d->eff.web_config_file)
+		log_web(d, "web configuration read");
 	snprintf(interval, sizeof(interval), "%gs", (double)d->interval_ms / 1000);
 	/* how addr came about, unless it is the numeric address given */
 	if (d->listen.kind != LISTEN_ADDR) {
@@ -788,5 +880,8 @@ out:
 	config_free(&d.file);
 	sd_listen_free(&d.passed);
 	free(d.pin_dir);
+	webconfig_free(&d.web);
+	if (d.web_ctx)
+		SSL_CTX_free(d.web_ctx);
 	return ret;
 }

@@ -35,6 +35,8 @@ static const struct {
 	[CFG_DEVICES] = { "devices", "--device" },
 	[CFG_TYPES] = { "types", "--type" },
 	[CFG_PIN_DIR] = { "pin_dir", "--pin" },
+	/* exporter-toolkit's flag name, so that one file serves every exporter */
+	[CFG_WEB_CONFIG_FILE] = { "web_config_file", "--web.config.file" },
 };
 
 #define SECTION "daemon"
@@ -222,6 +224,14 @@ int config_set(struct daemon_config *c, enum config_key k, const char *name, con
 		if (set_string(&c->pin_dir, value, err, errlen))
 			return -1;
 		break;
+	case CFG_WEB_CONFIG_FILE:
+		if (!*value) {
+			strbuf_printf(err, errlen, "%s: expected a file name", name);
+			return -1;
+		}
+		if (set_string(&c->web_config_file, value, err, errlen))
+			return -1;
+		break;
 	case CFG_N_KEYS:
 		return -1;
 	}
@@ -284,7 +294,8 @@ static int handler(void *arg, const char *section, const char *name, const char 
 			break;
 	if (k == CFG_N_KEYS) {
 		strbuf_printf(l->err, l->errlen, "unknown key '%s' (known: listen, textfile, interval, "
-			      "mode, detail, latency_sample, stall_threshold, no_device_read, devices, types, pin_dir)", name);
+			      "mode, detail, latency_sample, stall_threshold, no_device_read, devices, "
+			      "types, pin_dir, web_config_file)", name);
 		goto bad;
 	}
 	if (l->c->set & (1u << k)) {
@@ -378,6 +389,7 @@ void config_overlay(struct daemon_config *dst, const struct daemon_config *src)
 			dst->filter.n_types = src->filter.n_types;
 			break;
 		case CFG_PIN_DIR: dst->pin_dir = src->pin_dir; break;
+		case CFG_WEB_CONFIG_FILE: dst->web_config_file = src->web_config_file; break;
 		case CFG_N_KEYS: break;
 		}
 		dst->set |= 1u << k;
@@ -390,6 +402,7 @@ void config_free(struct daemon_config *c)
 	free(c->listen);
 	free(c->textfile);
 	free(c->pin_dir);
+	free(c->web_config_file);
 	filter_free(&c->filter);
 	*c = (struct daemon_config){ 0 };
 }

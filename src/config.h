@@ -17,6 +17,7 @@
  *   devices = virtio0,virtio2
  *   types = balloon,blk
  *   pin_dir = /sys/fs/bpf/vqwatch
+ *   web_config_file = /etc/vqwatch/web.yml
  *
  * The effective configuration is the defaults, then the file's keys, then
  * the command line's (config_overlay); a reload re-reads the file and
@@ -42,6 +43,7 @@ enum config_key {
 	CFG_DEVICES,
 	CFG_TYPES,
 	CFG_PIN_DIR,
+	CFG_WEB_CONFIG_FILE,
 	CFG_N_KEYS,
 };
 
@@ -60,6 +62,7 @@ struct daemon_config {
 	bool no_device_read;
 	struct device_filter filter;	/* devices and types */
 	char *pin_dir;		/* NULL: nothing pinned */
+	char *web_config_file;	/* --web.config.file (webconfig.h); NULL: plain HTTP */
 };
 
 /* Results of config_load (and config_set's -1 is CONFIG_BAD). */

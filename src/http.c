@@ -12,6 +12,14 @@
  * safe, and evhttp then sees end-of-file and frees the connection itself.
  * The bufferevent is made without BEV_OPT_CLOSE_ON_FREE: evhttp closes the fd
  * in evhttp_connection_free, so our reference never keeps a socket open.
+ *
+ * TLS (--web.config.file, tls.h): the callback makes an OpenSSL bufferevent
+ * (libevent_openssl) instead, accepting, on an SSL of the context in force
+ * when the connection arrived; a reload's new context serves the next
+ * connections.  Without BEV_OPT_CLOSE_ON_FREE the bufferevent does not free
+ * its SSL either: the sweep frees it with our reference.  Basic auth and
+ * the extra headers are those of the web configuration in force at each
+ * request.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,10 +33,13 @@
 #include <unistd.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
+#include <openssl/ssl.h>
+#include "basic_auth.h"
 #include "clock.h"
 #include "gzip.h"
 #include "http.h"
@@ -41,6 +52,7 @@
 
 struct conn {
 	struct bufferevent *bev;	/* one reference is ours */
+	SSL *ssl;		/* TLS: freed with our reference */
 	double since;		/* accepted, or its last request arrived */
 	bool served;		/* at least one request reached us */
 	bool closing;		/* shut down by us, evhttp not done yet */
@@ -54,6 +66,8 @@ struct http_server {
 	struct http_routes routes;
 	struct conn *conns;
 	size_t n_conns, cap_conns;
+	struct web_config *web;	/* borrowed (http_server_set_web); NULL: none */
+	SSL_CTX *ctx;		/* a reference of ours; NULL: plain HTTP */
 };
 
 /* ---- the listening socket ---- */
@@ -168,6 +182,13 @@ int http_check_passed(int fd, char *err, size_t errlen)
 
 /* ---- connection accounting ---- */
 
+static void conn_free(struct conn *c)
+{
+	bufferevent_decref(c->bev);
+	if (c->ssl)
+		SSL_free(c->ssl);
+}
+
 static bool conn_released(const struct conn *c)
 {
 	bufferevent_event_cb eventcb = NULL;
@@ -195,7 +216,7 @@ static void sweep_conns(struct http_server *srv)
 		struct conn *c = &srv->conns[i];
 
 		if (conn_released(c)) {
-			bufferevent_decref(c->bev);
+			conn_free(c);
 			continue;
 		}
 		if (!c->closing && now - c->since > HTTP_HEADER_DEADLINE_S)
@@ -228,6 +249,7 @@ static struct bufferevent *new_conn(struct event_base *base, void *arg)
 {
 	struct http_server *srv = arg;
 	struct bufferevent *bev;
+	SSL *ssl = NULL;
 	size_t live = 0;
 	static double last_log;
 
@@ -254,11 +276,24 @@ static struct bufferevent *new_conn(struct event_base *base, void *arg)
 		srv->conns = grown;
 		srv->cap_conns = cap;
 	}
-	bev = bufferevent_socket_new(base, -1, 0);
-	if (!bev)
-		return NULL;
+	if (srv->ctx) {
+		ssl = SSL_new(srv->ctx);
+		if (!ssl)
+			return NULL;	/* evhttp makes a plain one: the handshake fails */
+		bev = bufferevent_openssl_socket_new(base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, 0);
+		if (!bev) {
+			SSL_free(ssl);
+			return NULL;
+		}
+		/* a client that closes without close_notify is no error */
+		bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	} else {
+		bev = bufferevent_socket_new(base, -1, 0);
+		if (!bev)
+			return NULL;
+	}
 	bufferevent_incref(bev);
-	srv->conns[srv->n_conns++] = (struct conn){ .bev = bev, .since = monotonic_s() };
+	srv->conns[srv->n_conns++] = (struct conn){ .bev = bev, .ssl = ssl, .since = monotonic_s() };
 	return bev;
 }
 
@@ -381,11 +416,25 @@ static void on_request(struct evhttp_request *req, void *arg)
 	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
 
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+	char user[128];
+
 	for (size_t i = 0; bev && i < srv->n_conns; i++)
 		if (srv->conns[i].bev == bev) {
 			srv->conns[i].served = true;
 			srv->conns[i].since = monotonic_s();
 		}
+	for (size_t i = 0; srv->web && i < srv->web->n_headers; i++)
+		evhttp_add_header(out, srv->web->headers[i].name, srv->web->headers[i].value);
+	/* every path but /healthz, whose "ok" says nothing a liveness probe
+	 * should need credentials for (docs/service.md) */
+	if (srv->web && srv->web->n_users && (!path || strcmp(path, "/healthz")) &&
+	    !basic_auth_check(srv->web, evhttp_find_header(evhttp_request_get_input_headers(req),
+							   "Authorization"), user, sizeof(user))) {
+		evhttp_add_header(out, "WWW-Authenticate", "Basic realm=\"vqwatch\", charset=\"UTF-8\"");
+		reply_text(req, 401, "Unauthorized", "unauthorized\n");
+		return;
+	}
 	if (!path || (strcmp(path, "/") && strcmp(path, "/metrics") && strcmp(path, "/healthz"))) {
 		reply_text(req, 404, "Not Found", "not found: try /metrics, /healthz or /\n");
 		return;
@@ -460,6 +509,16 @@ enomem:
 	return NULL;
 }
 
+void http_server_set_web(struct http_server *srv, struct web_config *web, SSL_CTX *ctx)
+{
+	if (ctx)
+		SSL_CTX_up_ref(ctx);
+	if (srv->ctx)
+		SSL_CTX_free(srv->ctx);	/* connections made with it hold their own */
+	srv->ctx = ctx;
+	srv->web = web;
+}
+
 void http_server_free(struct http_server *srv)
 {
 	if (!srv)
@@ -469,8 +528,10 @@ void http_server_free(struct http_server *srv)
 	if (srv->http)
 		evhttp_free(srv->http);	/* frees every connection, closes the socket */
 	for (size_t i = 0; i < srv->n_conns; i++)
-		bufferevent_decref(srv->conns[i].bev);
+		conn_free(&srv->conns[i]);
 	free(srv->conns);
+	if (srv->ctx)
+		SSL_CTX_free(srv->ctx);
 	if (srv->sweep)
 		event_free(srv->sweep);
 	if (srv->resume)

@@ -5,6 +5,9 @@
  *   GET|HEAD /metrics  Prometheus text 0.0.4, rendered at request time
  *   GET|HEAD /healthz  "ok"
  * Other methods on these paths get 405 (Allow: GET, HEAD), other paths 404.
+ * With a web configuration (http_server_set_web): TLS on every connection,
+ * basic auth on every path but /healthz (401 with WWW-Authenticate), and its
+ * extra headers on every answer.
  * Limits against hostile clients (evhttp 2.1 has no connection limit, so
  * the server counts connections itself): HTTP_MAX_CONNECTIONS at once (a
  * new one closes the oldest that has not been served, else the oldest
@@ -28,6 +31,8 @@ struct event_base;
 struct http_server;
 
 struct listen_addr;
+struct web_config;
+struct ssl_ctx_st;	/* OpenSSL's SSL_CTX */
 
 /*
  * A listening socket on a (listen.h: ":PORT" is one dual-stack socket on
@@ -59,6 +64,14 @@ struct http_routes {
 struct http_server *http_server_new(struct event_base *base, int fd,
 				    const struct http_routes *routes,
 				    struct sockaddr_storage *bound, char *err, size_t errlen);
+/*
+ * The web configuration (webconfig.h) for the requests from now on: its
+ * basic_auth_users and headers, borrowed until the next call or the free;
+ * and its TLS context (tls.h; the server takes a reference of its own) for
+ * the connections accepted from now on.  NULLs: plain HTTP, no
+ * authentication.
+ */
+void http_server_set_web(struct http_server *srv, struct web_config *web, struct ssl_ctx_st *ctx);
 /* Close every connection and the listening socket. */
 void http_server_free(struct http_server *srv);
 

@@ -33,8 +33,8 @@ $(TEST_OUT):
 	mkdir -p $@
 
 # Each unit test links the pure core, sanitized, with cmocka.
-$(TEST_OUT)/test_%: tests/unit/test_%.c $(CORE_SRCS) $(wildcard src/*.h include/*.h) | $(TEST_OUT)
-	$(CC) $(UNIT_CFLAGS) $< $(CORE_SRCS) -lcmocka -lz -o $@
+$(TEST_OUT)/test_%: tests/unit/test_%.c $(CORE_SRCS) $(WEB_SRCS) $(wildcard src/*.h include/*.h) | $(TEST_OUT)
+	$(CC) $(UNIT_CFLAGS) $< $(CORE_SRCS) $(WEB_SRCS) -lcmocka -lz $(WEB_LIBS) -o $@
 
 # The hook table's tests link the session and the skeletons too, sanitized:
 # they only open the embedded objects, so they run unprivileged, first.

@@ -74,7 +74,7 @@ for cmd, fn in commands:
         sys.exit(f"sync: {files[0]}: expected one option table and one getopt_long call, "
                  f"found {len(opt_tables)} and {len(optstrings)}: teach tests/ship/sync.py")
     longs = {name: kind != "no_argument" for name, kind in
-             re.findall(r'\{\s*"([a-z0-9-]+)",\s*(\w+_argument)', opt_tables[0])}
+             re.findall(r'\{\s*"([a-z0-9.-]+)",\s*(\w+_argument)', opt_tables[0])}
     shorts = {}
     spec = optstrings[0].lstrip(":+-")
     for i, c in enumerate(spec):
@@ -90,7 +90,7 @@ man = read("docs/vqwatch.8")
 def roff_opts(text):
     """Long and short option names in roff text (\\- is a hyphen)."""
     plain = text.replace("\\-", "-")
-    longs = set(re.findall(r"(?<![\w-])--([a-z0-9][a-z0-9-]*)", plain))
+    longs = set(re.findall(r"(?<![\w-])--([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*)", plain))
     shorts = set(re.findall(r"(?<![\w-])-([A-Za-z])(?![\w-])", plain))
     return longs, shorts
 
@@ -218,7 +218,7 @@ check("completion: help COMMAND", have == {c for c, _ in commands},
 
 for cmd, _ in commands:
     p = subprocess.run([BIN, "help", cmd], capture_output=True, text=True, check=False)
-    have = set(re.findall(r"(?<![\w-])--([a-z0-9][a-z0-9-]*)", p.stdout))
+    have = set(re.findall(r"(?<![\w-])--([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*)", p.stdout))
     want = set(tables[cmd]["long"]) - {"help"}
     check(f"help: {cmd} names every option", p.returncode == 0 and want <= have,
           f"exit {p.returncode}; " + diff(have & want, want))
