@@ -65,7 +65,7 @@ void help_daemon(void)
 	printf("usage: vqwatch daemon [--config FILE] [--listen ADDR] [--textfile PATH]\n"
 	       "                      [--interval D] [--mode MODE] [--stall-threshold D]\n"
 	       "                      [--no-device-read] [--device virtioN]... [--type TYPE]...\n"
-	       "                      [--pin DIR] [--root DIR]\n\n"
+	       "                      [--pin DIR] [--vmm NAME] [--root DIR]\n\n"
 	       "Keeps the BPF programs attached and serves Prometheus text (exposition\n"
 	       "format 0.0.4, the metrics of 'vqwatch metrics') over HTTP:\n"
 	       "  GET /metrics   read at request time    GET /healthz   \"ok\"\n"
@@ -77,7 +77,7 @@ void help_daemon(void)
 	       "  --config FILE        the options below from an INI file: a [daemon] section\n"
 	       "                       of keys listen, textfile, interval, mode,\n"
 	       "                       stall_threshold, no_device_read (true or false),\n"
-	       "                       devices, types (comma lists), pin_dir; an option on\n"
+	       "                       devices, types (comma lists), pin_dir, vmm; an option on\n"
 	       "                       the command line wins over its key\n"
 	       "  --listen ADDR        IPV4:PORT or [IPV6]:PORT; :PORT (every address, IPv6\n"
 	       "                       and IPv4); HOST:PORT (a name such as localhost,\n"
@@ -97,12 +97,15 @@ void help_daemon(void)
 	       "  --pin DIR            keep the counting maps pinned in DIR (on bpffs, e.g.\n"
 	       "                       /sys/fs/bpf/vqwatch): a restart continues the same\n"
 	       "                       counters; a map an upgrade changed is recreated\n"
+	       "  --vmm NAME           the VMM this guest runs on, instead of detecting it at\n"
+	       "                       each scrape (vqwatch_vmm_info; findings use its rule):\n"
+	       "                       %s\n"
 	       "  --root DIR           no BPF: read DIR/sys and DIR/proc instead of / (a\n"
 	       "                       capture from tests/fixtures/capture.sh)\n\n"
 	       "Exit codes: 0 stopped by a signal, 1 could not start (the log line says\n"
 	       "why: port in use, a name that does not resolve, textfile directory not\n"
 	       "writable, ...), 2 usage error (a bad option, or a bad line in FILE:\n"
-	       "FILE:LINE says which).\n");
+	       "FILE:LINE says which).\n", vmm_names());
 }
 
 /* ---- the text ---- */
@@ -231,6 +234,7 @@ static struct collect_config collect_config(const struct daemon *d)
 		.findings = { .stall_threshold_ms = d->eff.stall_threshold_ms,
 			      .spurious_min = FINDINGS_SPURIOUS_MIN },
 		.filter = &d->eff.filter,
+		.vmm = d->eff.vmm,
 	};
 }
 
@@ -366,6 +370,8 @@ static void reload(struct daemon *d)
 		add_name(changed, sizeof(changed), "no_device_read");
 	if (!filter_equal(&eff.filter, &d->eff.filter))
 		add_name(changed, sizeof(changed), "filters");
+	if (eff.vmm != d->eff.vmm)
+		add_name(changed, sizeof(changed), "vmm");
 
 	d->eff = eff;
 	d->eff.listen = d->listen.text;	/* the running one's, which outlives the files */
@@ -432,6 +438,7 @@ static int parse_options(struct daemon *d, int argc, char **argv)
 		{ "device", required_argument, NULL, 'D' },
 		{ "type", required_argument, NULL, 'T' },
 		{ "pin", required_argument, NULL, 'p' },
+		{ "vmm", required_argument, NULL, 'V' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -453,6 +460,7 @@ static int parse_options(struct daemon *d, int argc, char **argv)
 		case 'D': key = CFG_DEVICES; break;
 		case 'T': key = CFG_TYPES; break;
 		case 'p': key = CFG_PIN_DIR; break;
+		case 'V': key = CFG_VMM; break;
 		case 'r': d->root = optarg; continue;
 		case 'h': help_daemon(); return EXIT_OK;
 		default: return usage_error(CMD, opt, argc, argv);

@@ -33,6 +33,7 @@ static const struct {
 	[CFG_DEVICES] = { "devices", "--device" },
 	[CFG_TYPES] = { "types", "--type" },
 	[CFG_PIN_DIR] = { "pin_dir", "--pin" },
+	[CFG_VMM] = { "vmm", "--vmm" },
 };
 
 #define SECTION "daemon"
@@ -179,6 +180,15 @@ int config_set(struct daemon_config *c, enum config_key k, const char *name, con
 		if (set_string(&c->pin_dir, value, err, errlen))
 			return -1;
 		break;
+	case CFG_VMM:
+		/* the names of audit's, metrics' and trace's --vmm (parse_vmm) */
+		c->vmm = vmm_by_name(value);
+		if (!c->vmm) {
+			strbuf_printf(err, errlen, "%s: unknown VMM '%s'; known: %s", name, value,
+				      vmm_names());
+			return -1;
+		}
+		break;
 	case CFG_N_KEYS:
 		return -1;
 	}
@@ -241,7 +251,7 @@ static int handler(void *arg, const char *section, const char *name, const char 
 			break;
 	if (k == CFG_N_KEYS) {
 		strbuf_printf(l->err, l->errlen, "unknown key '%s' (known: listen, textfile, interval, "
-			      "mode, stall_threshold, no_device_read, devices, types, pin_dir)", name);
+			      "mode, stall_threshold, no_device_read, devices, types, pin_dir, vmm)", name);
 		goto bad;
 	}
 	if (l->c->set & (1u << k)) {
@@ -333,6 +343,7 @@ void config_overlay(struct daemon_config *dst, const struct daemon_config *src)
 			dst->filter.n_types = src->filter.n_types;
 			break;
 		case CFG_PIN_DIR: dst->pin_dir = src->pin_dir; break;
+		case CFG_VMM: dst->vmm = src->vmm; break;
 		case CFG_N_KEYS: break;
 		}
 		dst->set |= 1u << k;

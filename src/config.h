@@ -15,6 +15,7 @@
  *   devices = virtio0,virtio2
  *   types = balloon,blk
  *   pin_dir = /sys/fs/bpf/vqwatch
+ *   vmm = qemu
  *
  * The effective configuration is the defaults, then the file's keys, then
  * the command line's (config_overlay); a reload re-reads the file and
@@ -27,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "filter.h"
+#include "vmm.h"
 
 enum config_key {
 	CFG_LISTEN,
@@ -38,6 +40,7 @@ enum config_key {
 	CFG_DEVICES,
 	CFG_TYPES,
 	CFG_PIN_DIR,
+	CFG_VMM,
 	CFG_N_KEYS,
 };
 
@@ -54,6 +57,7 @@ struct daemon_config {
 	bool no_device_read;
 	struct device_filter filter;	/* devices and types */
 	char *pin_dir;		/* NULL: nothing pinned */
+	const struct vmm *vmm;	/* NULL: detected at each read (vmm_detect) */
 };
 
 /* Results of config_load (and config_set's -1 is CONFIG_BAD). */
