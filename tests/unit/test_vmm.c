@@ -135,6 +135,10 @@ static void test_balloon_offers(void **state)
 		{ "cloud-hypervisor", 0, 1 << S | 1 << F },
 		{ "crosvm", 1 << S, 1 << F },
 		{ "libkrun", 1 << S | 1 << F | 1 << R, 0 },
+		/* what these offered was not read: not restricted */
+		{ "crosvm-2024", 0, 0 },
+		{ "alioth", 0, 0 },
+		{ "arcbox", 0, 0 },
 	};
 
 	(void)state;
@@ -162,10 +166,14 @@ static void test_qemu_other_rows(void **state)
 	assert_int_equal(vmm_rule_for(vmm("qemu"), 26)->may_offer & 1, 0);
 }
 
-static struct vq_report layout_report(const char *vmm_name, uint64_t offered, uint64_t negotiated)
+/* A balloon report as layout makes it, speaking for vmm_name (NULL: none);
+ * the offer unknown when offered_known is false (an audit whose device read
+ * was refused, as on this Firecracker machine). */
+static struct vq_report balloon_report(const char *vmm_name, uint64_t offered, uint64_t negotiated,
+				       bool offered_known)
 {
 	struct layout_input in = { .type = virtio_type_by_name("balloon"), .offered = mask(offered),
-				   .negotiated = mask(negotiated), .offered_known = true,
+				   .negotiated = mask(negotiated), .offered_known = offered_known,
 				   .queues = 1 };
 	struct vq_report r = { .mode = "offline" };
 	struct layout l;
@@ -177,6 +185,11 @@ static struct vq_report layout_report(const char *vmm_name, uint64_t offered, ui
 	layout_free(&l);
 	assert_int_equal(findings_run(&r, NULL), 0);
 	return r;
+}
+
+static struct vq_report layout_report(const char *vmm_name, uint64_t offered, uint64_t negotiated)
+{
+	return balloon_report(vmm_name, offered, negotiated, true);
 }
 
 static const struct vq_finding *finding(const struct vq_report *r, const char *code,
@@ -247,6 +260,185 @@ static void test_findings_name_the_vmm(void **state)
 	assert_null(finding(&r, "offered-not-negotiated", "arcbox"));
 	assert_null(finding(&r, "vmm-index-mismatch", "arcbox"));
 	report_free(&r);
+}
+
+/* The findings of code (any rule), counted. */
+static size_t count_code(const struct vq_report *r, const char *code)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n_findings; i++)
+		n += !strcmp(r->findings[i].code, code);
+	return n;
+}
+
+/*
+ * Issue 16's severity rule: a disagreement with the VMM the report speaks
+ * for, the offer known, is critical; the offer unknown, never critical
+ * (vmm-offer-unknown, a warning, with where the offers it can make put the
+ * queue); one that only another VMM would show is a warning naming it.
+ */
+static void test_severity_follows_the_evidence(void **state)
+{
+	const uint64_t sfr = 1 << S | 1 << F | 1 << R, sr = 1 << S | 1 << R;
+	const struct vq_finding *f;
+	struct vq_report r;
+
+	(void)state;
+	/* offer unknown, by offered features, a range: this machine's balloon
+	 * (Firecracker, STATS_VQ and REPORTING negotiated, device read
+	 * refused): reporting_vq is Firecracker's 3, or 4 with hinting offered */
+	r = balloon_report("firecracker", 0, sr, false);
+	f = finding(&r, "vmm-offer-unknown", "firecracker");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEVERITY_WARNING);
+	assert_int_equal(f->queue, 3);
+	assert_non_null(strstr(f->message, "Firecracker numbers by offered features: reporting_vq "
+			       "is its queue 3, or up to 4 if it offered FREE_PAGE_HINT, which the "
+			       "driver did not negotiate (the offer is not known); this driver uses 3"));
+	assert_true(findings_max_severity(&r) < SEVERITY_CRITICAL);
+	assert_int_equal(count_code(&r, "vmm-offer-unknown"), 1);	/* statsq: 2 either way */
+	report_free(&r);
+
+	/* the same with the offer known, as probed: critical in its name */
+	r = layout_report("firecracker", sfr, sr);
+	assert_int_equal(finding(&r, "offered-not-negotiated", "firecracker")->severity,
+			 SEVERITY_CRITICAL);
+	assert_null(finding(&r, "vmm-offer-unknown", "firecracker"));
+	report_free(&r);
+
+	/* offer unknown, every offer it can make agrees: nothing */
+	r = balloon_report("firecracker", 0, sfr, false);
+	assert_int_equal(count_code(&r, "vmm-offer-unknown"), 0);
+	report_free(&r);
+	r = balloon_report("cloud-hypervisor", 0, 1 << R, false);
+	assert_int_equal(count_code(&r, "vmm-offer-unknown"), 0);
+	report_free(&r);
+
+	/* offer unknown, every offer it can make disagrees, one index:
+	 * crosvm always offers STATS_VQ, never hinting: reporting_vq is its 3
+	 * whatever it offers, the driver (REPORTING only) uses 2 */
+	r = balloon_report("crosvm", 0, 1 << R, false);
+	f = finding(&r, "vmm-offer-unknown", "crosvm");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEVERITY_WARNING);
+	assert_int_equal(f->queue, 2);
+	assert_non_null(strstr(f->message, "reporting_vq is its queue 3 whatever it offers; this "
+			       "driver uses 2"));
+	assert_true(findings_max_severity(&r) < SEVERITY_CRITICAL);
+	report_free(&r);
+
+	/* offer unknown, a range that leaves out the driver's index: QEMU
+	 * always has stats, so 3 or 4 for a driver with REPORTING alone at 2 */
+	r = balloon_report("qemu", 0, 1 << R, false);
+	assert_non_null(strstr(finding(&r, "vmm-offer-unknown", "qemu")->message,
+			       "is its queue 3, or up to 4 if it offered FREE_PAGE_HINT"));
+	report_free(&r);
+
+	/* offer unknown, the spec's fixed indexes: a warning, not critical */
+	r = balloon_report("libkrun", 0, sr, false);
+	f = finding(&r, "vmm-offer-unknown", "libkrun");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEVERITY_WARNING);
+	assert_non_null(strstr(f->message, "libkrun uses the spec's fixed indexes: reporting_vq is "
+			       "its queue 4; this driver uses 3 (the offer is not known"));
+	assert_null(finding(&r, "vmm-index-mismatch", "libkrun"));
+	assert_true(findings_max_severity(&r) < SEVERITY_CRITICAL);
+	report_free(&r);
+
+	/* offer unknown, by negotiated features: never disagrees */
+	r = balloon_report("alioth", 0, sr, false);
+	assert_int_equal(count_code(&r, "vmm-offer-unknown"), 0);
+	report_free(&r);
+
+	/* only another VMM disagrees: the report's (alioth, as Linux) agrees;
+	 * QEMU and Firecracker, which can make this offer, would not: a
+	 * warning in each one's name; crosvm and cloud-hypervisor cannot make
+	 * it (hinting): not named */
+	r = layout_report("alioth", sfr, sr);
+	f = finding(&r, "other-vmm-index", "qemu");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEVERITY_WARNING);
+	assert_int_equal(f->queue, 3);
+	assert_non_null(strstr(f->message, "only on another VMM: QEMU numbers by offered features: "
+			       "reporting_vq would be its queue 4; this driver uses 3"));
+	assert_non_null(finding(&r, "other-vmm-index", "firecracker"));
+	assert_null(finding(&r, "other-vmm-index", "crosvm"));
+	assert_null(finding(&r, "other-vmm-index", "cloud-hypervisor"));
+	assert_int_equal(count_code(&r, "other-vmm-index"), 2);
+	assert_true(findings_max_severity(&r) < SEVERITY_CRITICAL);
+	/* the spec-literal ones are named in spec-index-deviation instead */
+	assert_int_equal(count_code(&r, "vmm-index-mismatch"), 0);
+	assert_non_null(strstr(finding(&r, "spec-index-deviation", "spec")->message,
+			       "; of the VMMs known, so would crosvm (before 2025-04), libkrun"));
+	report_free(&r);
+
+	/* the report's VMM disagrees: it speaks (critical), the others do not */
+	r = layout_report("qemu", sfr, sr);
+	assert_non_null(finding(&r, "offered-not-negotiated", "qemu"));
+	assert_int_equal(count_code(&r, "other-vmm-index"), 0);
+	report_free(&r);
+
+	/* QEMU's offer of balloon-fpr (STATS_VQ, REPORTING, all taken): QEMU
+	 * agrees; of the others only crosvm before 2025-04 (spec indexes)
+	 * would not, named in spec-index-deviation; libkrun always offers
+	 * hinting, so this offer is not its */
+	r = layout_report("qemu", sr, sr);
+	assert_int_equal(count_code(&r, "other-vmm-index"), 0);
+	assert_true(findings_max_severity(&r) < SEVERITY_CRITICAL);
+	f = finding(&r, "spec-index-deviation", "spec");
+	assert_non_null(strstr(f->message, "; of the VMMs known, so would crosvm (before 2025-04)"));
+	assert_null(strstr(f->message, "libkrun"));
+	report_free(&r);
+
+	/* the offer unknown: another VMM's numbering is not guessed */
+	r = balloon_report("alioth", 0, sr, false);
+	assert_int_equal(count_code(&r, "other-vmm-index"), 0);
+	assert_null(strstr(finding(&r, "spec-index-deviation", "spec")->message, "so would"));
+	report_free(&r);
+
+	/* the report's VMM cannot make the offer: it says so, and the others
+	 * that can speak as warnings */
+	r = layout_report("cloud-hypervisor", sfr, sr);
+	assert_non_null(finding(&r, "vmm-offer-impossible", "cloud-hypervisor"));
+	assert_non_null(finding(&r, "other-vmm-index", "firecracker"));
+	assert_true(findings_max_severity(&r) < SEVERITY_CRITICAL);
+	report_free(&r);
+
+	/* no VMM: the generic rule alone, no other VMM named */
+	r = layout_report(NULL, sfr, sr);
+	assert_int_equal(count_code(&r, "other-vmm-index"), 0);
+	assert_null(strstr(finding(&r, "spec-index-deviation", "spec")->message, "so would"));
+	report_free(&r);
+}
+
+/* Every row of the table has a test above: (VMM, type) pairs, each checked
+ * by test_balloon_rows, test_balloon_offers or test_qemu_other_rows. */
+static void test_every_row_tested(void **state)
+{
+	static const struct {
+		const char *vmm;
+		unsigned int type_id;
+	} tested[] = {
+		{ "qemu", VQ_ID_BALLOON }, { "qemu", 1 }, { "qemu", 3 }, { "qemu", 26 },
+		{ "firecracker", VQ_ID_BALLOON }, { "cloud-hypervisor", VQ_ID_BALLOON },
+		{ "crosvm", VQ_ID_BALLOON }, { "crosvm-2024", VQ_ID_BALLOON },
+		{ "libkrun", VQ_ID_BALLOON }, { "alioth", VQ_ID_BALLOON },
+		{ "arcbox", VQ_ID_BALLOON },
+	};
+	const struct vmm_rule *r;
+	size_t rows = 0;
+
+	(void)state;
+	for (size_t i = 0; (r = vmm_rule_at(i)); i++, rows++) {
+		bool found = false;
+
+		for (size_t k = 0; k < ARRAY_SIZE(tested); k++)
+			found |= tested[k].type_id == r->type_id && !strcmp(tested[k].vmm, r->vmm);
+		if (!found)
+			fail_msg("table row %s type %u has no unit test", r->vmm, r->type_id);
+	}
+	assert_int_equal(rows, ARRAY_SIZE(tested));
 }
 
 static void test_signs(void **state)
@@ -328,6 +520,8 @@ int main(void)
 		cmocka_unit_test(test_balloon_offers),
 		cmocka_unit_test(test_qemu_other_rows),
 		cmocka_unit_test(test_findings_name_the_vmm),
+		cmocka_unit_test(test_severity_follows_the_evidence),
+		cmocka_unit_test(test_every_row_tested),
 		cmocka_unit_test(test_signs),
 		cmocka_unit_test(test_detect),
 	};
