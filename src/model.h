@@ -192,7 +192,7 @@ struct vq_report {
 	 * FIRECK", "dmi sys_vendor QEMU", "--vmm"). */
 	bool vmm_known;
 	const struct vmm *vmm;
-	char vmm_source[128];
+	char vmm_source[256];
 	struct vq_device *devices;
 	size_t n_devices;
 	struct vq_finding *findings;

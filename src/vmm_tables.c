@@ -21,20 +21,26 @@
 
 static const struct vmm vmms[] = {
 	/* ACPI OEM ID "BOCHS " (hw/acpi/aml-build.c ACPI_BUILD_APPNAME6) and
-	 * SMBIOS/DMI sys_vendor "QEMU" (issue 16; PC machine types). */
-	{ "qemu", "QEMU", "BOCHS ", "QEMU" },
+	 * SMBIOS/DMI sys_vendor "QEMU" (issue 16; PC machine types; microvm
+	 * has the ACPI tables but no SMBIOS); on boards booted from a
+	 * devicetree without firmware (-M virt -kernel: neither ACPI nor
+	 * SMBIOS), its fw_cfg node's "qemu,fw-cfg-mmio" (hw/arm/virt.c
+	 * create_fw_cfg); its virtio-mmio devices' VendorID 0x554d4551,
+	 * "QEMU" (hw/virtio/virtio-mmio.c VIRT_VENDOR).  Each seen in the
+	 * test bed's guests (tests/vm, QEMU 7.2). */
+	{ "qemu", "QEMU", "BOCHS ", "QEMU", "qemu,fw-cfg-mmio", 0x554d4551 },
 	/* ACPI OEM ID "FIRECK" (issue 16: this development machine's DSDT);
 	 * Firecracker provides no SMBIOS, so no DMI. */
-	{ "firecracker", "Firecracker", "FIRECK", NULL },
+	{ "firecracker", "Firecracker", "FIRECK", NULL, NULL, 0 },
 	/* Guest-visible IDs of the following were not read: not detected. */
-	{ "cloud-hypervisor", "cloud-hypervisor", NULL, NULL },
-	{ "crosvm", "crosvm", NULL, NULL },
+	{ "cloud-hypervisor", "cloud-hypervisor", NULL, NULL, NULL, 0 },
+	{ "crosvm", "crosvm", NULL, NULL, NULL, 0 },
 	/* crosvm before commit 4ce4bbc22 (2025-04-16): a separate name, since
 	 * its balloon numbered differently (by the driver's ready queues). */
-	{ "crosvm-2024", "crosvm (before 2025-04)", NULL, NULL },
-	{ "libkrun", "libkrun", NULL, NULL },
-	{ "alioth", "alioth", NULL, NULL },
-	{ "arcbox", "arcbox", NULL, NULL },
+	{ "crosvm-2024", "crosvm (before 2025-04)", NULL, NULL, NULL, 0 },
+	{ "libkrun", "libkrun", NULL, NULL, NULL, 0 },
+	{ "alioth", "alioth", NULL, NULL, NULL, 0 },
+	{ "arcbox", "arcbox", NULL, NULL, NULL, 0 },
 };
 
 _Static_assert(sizeof(vmms) / sizeof(vmms[0]) <= VMM_MAX, "VMM_MAX too small");
@@ -210,6 +216,26 @@ const struct vmm *vmm_by_dmi_sys_vendor(const char *vendor)
 	for (size_t i = 0; len && i < N_VMMS; i++)
 		if (vmms[i].dmi_sys_vendor && strlen(vmms[i].dmi_sys_vendor) == len &&
 		    !strncmp(vmms[i].dmi_sys_vendor, vendor, len))
+			return &vmms[i];
+	return NULL;
+}
+
+const struct vmm *vmm_by_dt_compatible(const char *compatible, size_t len)
+{
+	/* each NUL-terminated string of the property */
+	for (size_t at = 0; compatible && at < len; at += strnlen(compatible + at, len - at) + 1)
+		for (size_t i = 0; i < N_VMMS; i++)
+			if (vmms[i].dt_compatible &&
+			    strnlen(compatible + at, len - at) == strlen(vmms[i].dt_compatible) &&
+			    !strncmp(compatible + at, vmms[i].dt_compatible, len - at))
+				return &vmms[i];
+	return NULL;
+}
+
+const struct vmm *vmm_by_virtio_mmio_vendor(uint32_t vendor)
+{
+	for (size_t i = 0; vendor && i < N_VMMS; i++)
+		if (vmms[i].virtio_mmio_vendor == vendor)
 			return &vmms[i];
 	return NULL;
 }

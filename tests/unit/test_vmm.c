@@ -448,6 +448,13 @@ static void test_every_row_tested(void **state)
 static void test_signs(void **state)
 {
 	(void)state;
+	assert_ptr_equal(vmm_by_dt_compatible("qemu,fw-cfg-mmio", 17), vmm("qemu"));
+	assert_ptr_equal(vmm_by_dt_compatible("x,y\0qemu,fw-cfg-mmio\0", 21), vmm("qemu"));
+	assert_null(vmm_by_dt_compatible("qemu,fw-cfg-mmio", 10));	/* cut short */
+	assert_null(vmm_by_dt_compatible("linux,dummy-virt", 17));	/* kvmtool's too */
+	assert_ptr_equal(vmm_by_virtio_mmio_vendor(0x554d4551), vmm("qemu"));
+	assert_null(vmm_by_virtio_mmio_vendor(0x1af4));
+	assert_null(vmm_by_virtio_mmio_vendor(0));
 	assert_ptr_equal(vmm_by_acpi_oem_id("FIRECK", 6), vmm("firecracker"));
 	assert_ptr_equal(vmm_by_acpi_oem_id("BOCHS ", 6), vmm("qemu"));
 	assert_null(vmm_by_acpi_oem_id("BOCHS", 5));
@@ -477,7 +484,7 @@ static void put(const char *root, const char *rel, const char *data, size_t len)
 /* Detection under a root, as --root replays a capture. */
 static void test_detect(void **state)
 {
-	char root[] = "/tmp/vqwatch-vmm-XXXXXX", cmd[64];
+	char root[] = "/tmp/vqwatch-vmm-XXXXXX", cmd[160];
 	struct vq_report r = { 0 };
 
 	(void)state;
@@ -486,7 +493,39 @@ static void test_detect(void **state)
 	vmm_detect(root, NULL, &r);
 	assert_true(r.vmm_known);
 	assert_null(r.vmm);
-	assert_string_equal(r.vmm_source, "none matched: no DMI, no ACPI DSDT");
+	assert_string_equal(r.vmm_source, "none matched: no DMI, no ACPI DSDT, no devicetree, "
+			    "no known virtio-mmio vendor");
+	/* a virtio-pci device's vendor (the subsystem vendor, 0x1af4 from any
+	 * VMM) names none; a virtio-mmio one's VendorID "QEMU" does */
+	put(root, "sys/bus/virtio/devices/virtio0/vendor", "0x1af4\n", 7);
+	memset(&r, 0, sizeof(r));
+	vmm_detect(root, NULL, &r);
+	assert_null(r.vmm);
+	put(root, "sys/bus/virtio/devices/virtio3/vendor", "0x554d4551\n", 11);
+	memset(&r, 0, sizeof(r));
+	vmm_detect(root, NULL, &r);
+	assert_ptr_equal(r.vmm, vmm("qemu"));
+	assert_string_equal(r.vmm_source, "virtio-mmio vendor 0x554d4551 (virtio3)");
+	/* a devicetree: QEMU -M virt's fw_cfg node (compatible lists are
+	 * NUL-separated), before the devices; another board's names none */
+	put(root, "sys/firmware/devicetree/base/compatible", "linux,dummy-virt\0", 17);
+	put(root, "sys/firmware/devicetree/base/pl011@9000000/compatible",
+	    "arm,pl011\0arm,primecell\0", 24);
+	put(root, "sys/firmware/devicetree/base/fw-cfg@9020000/compatible", "qemu,fw-cfg-mmio\0", 17);
+	memset(&r, 0, sizeof(r));
+	vmm_detect(root, NULL, &r);
+	assert_ptr_equal(r.vmm, vmm("qemu"));
+	assert_string_equal(r.vmm_source, "devicetree fw-cfg@9020000 qemu,fw-cfg-mmio");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/sys/bus' '%s/sys/firmware/devicetree/base/fw-cfg@9020000'",
+		 root, root);
+	assert_int_equal(system(cmd), 0);
+	memset(&r, 0, sizeof(r));
+	vmm_detect(root, NULL, &r);
+	assert_null(r.vmm);
+	assert_string_equal(r.vmm_source, "none matched: no DMI, no ACPI DSDT, no known devicetree "
+			    "compatible, no known virtio-mmio vendor");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/sys'", root);
+	assert_int_equal(system(cmd), 0);
 	/* a Firecracker DSDT header (this machine's): OEM ID at bytes 10-15 */
 	put(root, "sys/firmware/acpi/tables/DSDT", "DSDTS\017\0\0\002wFIRECKFCVMDSDT", 16);
 	memset(&r, 0, sizeof(r));
@@ -506,7 +545,8 @@ static void test_detect(void **state)
 	memset(&r, 0, sizeof(r));
 	vmm_detect(root, NULL, &r);
 	assert_null(r.vmm);
-	assert_string_equal(r.vmm_source, "none matched: DMI sys_vendor 'ACME', ACPI OEM ID 'ALASKA'");
+	assert_string_equal(r.vmm_source, "none matched: DMI sys_vendor 'ACME', ACPI OEM ID 'ALASKA', "
+			    "no devicetree, no known virtio-mmio vendor");
 	/* --vmm wins */
 	memset(&r, 0, sizeof(r));
 	vmm_detect(root, vmm("libkrun"), &r);
