@@ -73,7 +73,8 @@ void help_daemon(void)
 	       "                      [--interval D] [--mode MODE] [--detail DETAIL]\n"
 	       "                      [--latency-sample N] [--stall-threshold D]\n"
 	       "                      [--no-device-read] [--device virtioN]... [--type TYPE]...\n"
-	       "                      [--pin DIR] [--web.config.file FILE] [--root DIR]\n\n"
+	       "                      [--pin DIR] [--web.config.file FILE] [--vmm NAME]\n"
+	       "                      [--root DIR]\n\n"
 	       "Keeps the BPF programs attached and serves Prometheus text (exposition\n"
 	       "format 0.0.4, the metrics of 'vqwatch metrics') over HTTP:\n"
 	       "  GET /metrics   read at request time    GET /healthz   \"ok\"\n"
@@ -87,8 +88,8 @@ void help_daemon(void)
 	       "                       of keys listen, textfile, interval, mode, detail,\n"
 	       "                       latency_sample, stall_threshold, no_device_read\n"
 	       "                       (true or false), devices, types (comma lists),\n"
-	       "                       pin_dir, web_config_file; an option on the command\n"
-	       "                       line wins over its key\n"
+	       "                       pin_dir, web_config_file, vmm; an option on the\n"
+	       "                       command line wins over its key\n"
 	       "  --listen ADDR        IPV4:PORT or [IPV6]:PORT; :PORT (every address, IPv6\n"
 	       "                       and IPv4); HOST:PORT (a name such as localhost,\n"
 	       "                       resolved at start: its first IPv4 address); fd://,\n"
@@ -115,13 +116,16 @@ void help_daemon(void)
 	       "                       exporter-toolkit's YAML format (tls_server_config,\n"
 	       "                       basic_auth_users with bcrypt hashes,\n"
 	       "                       http_server_config.headers); /healthz stays open\n"
+	       "  --vmm NAME           the VMM this guest runs on, instead of detecting it at\n"
+	       "                       each scrape (vqwatch_vmm_info; findings use its rule):\n"
+	       "                       %s\n"
 	       "  --root DIR           no BPF: read DIR/sys and DIR/proc instead of / (a\n"
 	       "                       capture from tests/fixtures/capture.sh)\n\n"
 	       "Exit codes: 0 stopped by a signal, 1 could not start (the log line says\n"
 	       "why: port in use, a name that does not resolve, textfile directory not\n"
 	       "writable, ...), 2 usage error (a bad option, a bad line in FILE:\n"
 	       "FILE:LINE says which, or a web configuration that cannot be used).\n",
-	       session_detail_name(CONFIG_DEFAULT_DETAIL));
+	       session_detail_name(CONFIG_DEFAULT_DETAIL), vmm_names());
 }
 
 /* ---- the text ---- */
@@ -317,6 +321,7 @@ static struct collect_config collect_config(const struct daemon *d)
 		.findings = { .stall_threshold_ms = d->eff.stall_threshold_ms,
 			      .spurious_min = FINDINGS_SPURIOUS_MIN },
 		.filter = &d->eff.filter,
+		.vmm = d->eff.vmm,
 	};
 }
 
@@ -476,6 +481,8 @@ static void reload(struct daemon *d)
 	if (eff.web_config_file || d->eff.web_config_file)
 		add_name(changed, sizeof(changed), "web_config");
 	web_swap(d, &web, web_ctx);
+	if (eff.vmm != d->eff.vmm)
+		add_name(changed, sizeof(changed), "vmm");
 
 	d->eff = eff;
 	d->eff.listen = d->listen.text;	/* the running one's, which outlives the files */
@@ -552,6 +559,7 @@ static int parse_options(struct daemon *d, int argc, char **argv)
 		{ "type", required_argument, NULL, 'T' },
 		{ "pin", required_argument, NULL, 'p' },
 		{ "web.config.file", required_argument, NULL, 'W' },
+		{ "vmm", required_argument, NULL, 'V' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -576,6 +584,7 @@ static int parse_options(struct daemon *d, int argc, char **argv)
 		case 'T': key = CFG_TYPES; break;
 		case 'p': key = CFG_PIN_DIR; break;
 		case 'W': key = CFG_WEB_CONFIG_FILE; break;
+		case 'V': key = CFG_VMM; break;
 		case 'r': d->root = optarg; continue;
 		case 'h': help_daemon(); return EXIT_OK;
 		default: return usage_error(CMD, opt, argc, argv);

@@ -109,6 +109,7 @@ void collect_reconfigure(struct collect *c, const struct collect_config *cfg)
 	c->cfg.devread = cfg->devread;
 	c->cfg.findings = cfg->findings;
 	c->cfg.filter = cfg->filter;
+	c->cfg.vmm = cfg->vmm;
 }
 
 /*

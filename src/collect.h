@@ -76,7 +76,7 @@ const struct vq_hook_status *collect_hooks(const struct collect *c, size_t *n);
 /* How many of collect_hooks attached. */
 size_t collect_hooks_attached(const struct collect *c);
 
-/* The scrape's settings again (a reload): devread, findings, filter. */
+/* The scrape's settings again (a reload): devread, findings, filter, vmm. */
 void collect_reconfigure(struct collect *c, const struct collect_config *cfg);
 
 void collect_sample(struct collect *c);

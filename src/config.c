@@ -37,6 +37,7 @@ static const struct {
 	[CFG_PIN_DIR] = { "pin_dir", "--pin" },
 	/* exporter-toolkit's flag name, so that one file serves every exporter */
 	[CFG_WEB_CONFIG_FILE] = { "web_config_file", "--web.config.file" },
+	[CFG_VMM] = { "vmm", "--vmm" },
 };
 
 #define SECTION "daemon"
@@ -232,6 +233,15 @@ int config_set(struct daemon_config *c, enum config_key k, const char *name, con
 		if (set_string(&c->web_config_file, value, err, errlen))
 			return -1;
 		break;
+	case CFG_VMM:
+		/* the names of audit's, metrics' and trace's --vmm (parse_vmm) */
+		c->vmm = vmm_by_name(value);
+		if (!c->vmm) {
+			strbuf_printf(err, errlen, "%s: unknown VMM '%s'; known: %s", name, value,
+				      vmm_names());
+			return -1;
+		}
+		break;
 	case CFG_N_KEYS:
 		return -1;
 	}
@@ -295,7 +305,7 @@ static int handler(void *arg, const char *section, const char *name, const char 
 	if (k == CFG_N_KEYS) {
 		strbuf_printf(l->err, l->errlen, "unknown key '%s' (known: listen, textfile, interval, "
 			      "mode, detail, latency_sample, stall_threshold, no_device_read, devices, "
-			      "types, pin_dir, web_config_file)", name);
+			      "types, pin_dir, web_config_file, vmm)", name);
 		goto bad;
 	}
 	if (l->c->set & (1u << k)) {
@@ -390,6 +400,7 @@ void config_overlay(struct daemon_config *dst, const struct daemon_config *src)
 			break;
 		case CFG_PIN_DIR: dst->pin_dir = src->pin_dir; break;
 		case CFG_WEB_CONFIG_FILE: dst->web_config_file = src->web_config_file; break;
+		case CFG_VMM: dst->vmm = src->vmm; break;
 		case CFG_N_KEYS: break;
 		}
 		dst->set |= 1u << k;

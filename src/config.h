@@ -18,6 +18,7 @@
  *   types = balloon,blk
  *   pin_dir = /sys/fs/bpf/vqwatch
  *   web_config_file = /etc/vqwatch/web.yml
+ *   vmm = qemu
  *
  * The effective configuration is the defaults, then the file's keys, then
  * the command line's (config_overlay); a reload re-reads the file and
@@ -30,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "filter.h"
+#include "vmm.h"
 
 enum config_key {
 	CFG_LISTEN,
@@ -44,6 +46,7 @@ enum config_key {
 	CFG_TYPES,
 	CFG_PIN_DIR,
 	CFG_WEB_CONFIG_FILE,
+	CFG_VMM,
 	CFG_N_KEYS,
 };
 
@@ -63,6 +66,7 @@ struct daemon_config {
 	struct device_filter filter;	/* devices and types */
 	char *pin_dir;		/* NULL: nothing pinned */
 	char *web_config_file;	/* --web.config.file (webconfig.h); NULL: plain HTTP */
+	const struct vmm *vmm;	/* NULL: detected at each read (vmm_detect) */
 };
 
 /* Results of config_load (and config_set's -1 is CONFIG_BAD). */

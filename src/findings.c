@@ -40,15 +40,16 @@ static struct vq_finding *with_rule(struct vq_finding *f, const char *rule)
 	return f;
 }
 
-/* The VMMs the report speaks for that know d's type (vmm_rule_for). */
+/* The VMMs that know d's type (vmm_rule_for): those the report speaks for
+ * (shown: layout --vmm, the detected or given VMM), or the others. */
 static size_t vmm_rules_of(const struct vq_report *r, const struct vq_device *d,
-			   const struct vmm *out[VMM_MAX])
+			   const struct vmm *out[VMM_MAX], bool shown)
 {
 	const struct vmm *v;
 	size_t n = 0;
 
 	for (size_t i = 0; d->type && (v = vmm_at(i)); i++)
-		if (r->vmm_shown[i] && vmm_rule_for(v, d->type->id))
+		if (r->vmm_shown[i] == shown && vmm_rule_for(v, d->type->id))
 			out[n++] = v;
 	return n;
 }
@@ -74,24 +75,91 @@ static void vmm_offer_gaps(const struct vq_device *d, const struct vmm_rule *rul
 	}
 }
 
-/* Where a VMM with a known rule puts q, and the driver does not.  Not
- * said where the offer is not one the VMM makes (vmm-offer-impossible
- * says that instead: its numbering of such an offer means nothing). */
+/* Whether d's known offer is one that rule's VMM can make; -1 on ENOMEM. */
+static int vmm_offer_possible(const struct vq_device *d, const struct vmm_rule *rule)
+{
+	struct strlist gaps = { 0 };
+	int ret;
+
+	vmm_offer_gaps(d, rule, &gaps, &gaps);
+	ret = gaps.oom ? -1 : !gaps.items;
+	strlist_free(&gaps);
+	return ret;
+}
+
+/* The queue-bearing features that rule may offer but not always, and that
+ * the driver did not negotiate: what an unknown offer can hold or not. */
+static int vmm_open_features(const struct vq_device *d, const struct vmm_rule *rule,
+			     struct strlist *out)
+{
+	for (size_t gi = 0; d->type->groups && gi < d->type->n_groups; gi++) {
+		int bit = d->type->groups[gi].presence_bit;
+
+		if (bit < 0 || bit >= 64 || features_has(&d->negotiated, (unsigned int)bit) ||
+		    !(rule->may_offer & (1ULL << bit)) || (rule->always_offers & (1ULL << bit)))
+			continue;
+		strlist_add(out, ",", "%s", virtio_feature_name(d->type, (unsigned int)bit));
+	}
+	return out->oom ? -1 : 0;
+}
+
+/*
+ * A VMM the report speaks for, with a known rule, and q.  The severity
+ * follows the evidence (issue 16):
+ *  - the offer known (the command line, the device read, the probe) and one
+ *    this VMM makes: where it puts q and the driver does not is critical
+ *    (offered-not-negotiated, vmm-index-mismatch); an offer it does not make
+ *    says vmm-offer-impossible instead (its numbering of it means nothing);
+ *  - the offer unknown: never critical; where every offer this VMM can make
+ *    puts q elsewhere, or some can, vmm-offer-unknown (a warning) says where.
+ * *disagrees says whether it raised one.
+ */
 static int vmm_index_finding(struct vq_report *r, const struct vq_device *d,
-			     const struct vq_queue *q, const struct vmm *v)
+			     const struct vq_queue *q, const struct vmm *v, bool *disagrees)
 {
 	const struct vmm_rule *rule = vmm_rule_for(v, d->type->id);
-	int at = q->vmm_index[vmm_id(v)];
+	int id = vmm_id(v), at = q->vmm_index[id];
+	int lo = q->vmm_index_lo[id], hi = q->vmm_index_hi[id];
 	struct strlist declined = { 0 };
 	struct vq_finding *f;
+	int possible;
 
+	*disagrees = false;
+	if (!d->offered_known) {
+		if (lo == VQ_NULL_INDEX || hi == VQ_NULL_INDEX || (lo == q->index && hi == q->index))
+			return 0;
+		*disagrees = true;
+		if (rule->numbering != VMM_DENSE_OFFERED)
+			f = report_add_finding(r, SEVERITY_WARNING, "vmm-offer-unknown", d->name,
+					       q->index, "%s uses the spec's fixed indexes: %s is its "
+					       "queue %d; this driver uses %d (the offer is not known, "
+					       "so that the device is %s's is not confirmed)", v->title,
+					       q->role, lo, q->index, v->title);
+		else if (lo == hi)
+			f = report_add_finding(r, SEVERITY_WARNING, "vmm-offer-unknown", d->name,
+					       q->index, "%s numbers by offered features: %s is its "
+					       "queue %d whatever it offers; this driver uses %d (the "
+					       "offer is not known, so that the device is %s's is not "
+					       "confirmed)", v->title, q->role, lo, q->index, v->title);
+		else if (vmm_open_features(d, rule, &declined))
+			f = NULL;
+		else
+			f = report_add_finding(r, SEVERITY_WARNING, "vmm-offer-unknown", d->name,
+					       q->index, "%s numbers by offered features: %s is its "
+					       "queue %d, or up to %d if it offered %s%s, which the "
+					       "driver did not negotiate (the offer is not known); this "
+					       "driver uses %d", v->title, q->role, lo, hi,
+					       declined.items > 1 ? "any of " : "",
+					       declined.items ? strlist_str(&declined) : "?", q->index);
+		strlist_free(&declined);
+		return with_rule(f, v->name) ? 0 : -1;
+	}
 	if (at == VQ_NULL_INDEX || at == q->index)
 		return 0;
-	vmm_offer_gaps(d, rule, &declined, &declined);
-	if (declined.oom || declined.items) {
-		strlist_free(&declined);
-		return declined.oom ? -1 : 0;
-	}
+	possible = vmm_offer_possible(d, rule);
+	if (possible <= 0)
+		return possible;
+	*disagrees = true;
 	if (rule->numbering != VMM_DENSE_OFFERED)
 		return with_rule(report_add_finding(r, SEVERITY_CRITICAL, "vmm-index-mismatch",
 				d->name, q->index, "%s uses the spec's fixed indexes: %s is its "
@@ -110,24 +178,94 @@ static int vmm_index_finding(struct vq_report *r, const struct vq_device *d,
 	return f ? 0 : -1;
 }
 
+/*
+ * Another VMM (one the report does not speak for) that would number q
+ * otherwise, where the VMMs it speaks for agree with the driver: a warning
+ * that names it (other-vmm-index).  Only with the offer known and one that
+ * VMM makes.  VMMs on the spec's fixed indexes are named in
+ * spec-index-deviation instead (spec_fixed_others), which says the same.
+ */
+static int other_vmm_finding(struct vq_report *r, const struct vq_device *d,
+			     const struct vq_queue *q, const struct vmm *v)
+{
+	const struct vmm_rule *rule = vmm_rule_for(v, d->type->id);
+	int at = q->vmm_index[vmm_id(v)], possible;
+	struct strlist declined = { 0 };
+	struct vq_finding *f;
+
+	if (!d->offered_known || rule->numbering == VMM_SPEC_FIXED || at == VQ_NULL_INDEX ||
+	    at == q->index)
+		return 0;
+	possible = vmm_offer_possible(d, rule);
+	if (possible <= 0)
+		return possible;
+	if (declined_queue_features(d, &declined)) {
+		strlist_free(&declined);
+		return -1;
+	}
+	f = with_rule(report_add_finding(r, SEVERITY_WARNING, "other-vmm-index", d->name, q->index,
+					 "only on another VMM: %s numbers by offered features: %s "
+					 "would be its queue %d; this driver uses %d (offered, not "
+					 "negotiated: %s)", v->title, q->role, at, q->index,
+					 declined.items ? strlist_str(&declined) : "?"), v->name);
+	strlist_free(&declined);
+	return f ? 0 : -1;
+}
+
+/* "; so would crosvm (before 2025-04)": the VMMs on the spec's fixed
+ * indexes that the report does not speak for and that can make d's (known)
+ * offer, once the report speaks for one; "" if none. */
+static int spec_fixed_others(const struct vq_device *d, const struct vmm *const *others,
+			     size_t n_others, size_t n_shown, struct strlist *out)
+{
+	for (size_t i = 0; n_shown && d->offered_known && i < n_others; i++) {
+		const struct vmm_rule *rule = vmm_rule_for(others[i], d->type->id);
+		int possible;
+
+		if (rule->numbering != VMM_SPEC_FIXED)
+			continue;
+		possible = vmm_offer_possible(d, rule);
+		if (possible < 0)
+			return -1;
+		if (possible)
+			strlist_add(out, ", ", "%s", others[i]->title);
+	}
+	return out->oom ? -1 : 0;
+}
+
 static int index_findings(struct vq_report *r, const struct vq_device *d, const struct vq_queue *q)
 {
-	const struct vmm *vmms[VMM_MAX];
-	size_t n_vmms = vmm_rules_of(r, d, vmms);
-	struct strlist declined = { 0 };
-	bool ok;
+	const struct vmm *vmms[VMM_MAX], *others[VMM_MAX];
+	size_t n_vmms = vmm_rules_of(r, d, vmms, true);
+	size_t n_others = n_vmms ? vmm_rules_of(r, d, others, false) : 0;
+	struct strlist declined = { 0 }, fixed = { 0 };
+	bool ok, disagrees, any = false;
 
 	if (q->index == VQ_NULL_INDEX)
 		return 0;
-	if (q->spec_index != VQ_NULL_INDEX && q->index != q->spec_index &&
-	    !with_rule(report_add_finding(r, SEVERITY_WARNING, "spec-index-deviation", d->name,
-				q->index, "%s is queue %d, the spec lists it at %d: a device that "
-				"follows the spec's table would use queue %d for something else",
-				q->role, q->index, q->spec_index, q->index), "spec"))
-		return -1;
+	if (q->spec_index != VQ_NULL_INDEX && q->index != q->spec_index) {
+		if (spec_fixed_others(d, others, n_others, n_vmms, &fixed)) {
+			strlist_free(&fixed);
+			return -1;
+		}
+		ok = with_rule(report_add_finding(r, SEVERITY_WARNING, "spec-index-deviation",
+				d->name, q->index, "%s is queue %d, the spec lists it at %d: a device "
+				"that follows the spec's table would use queue %d for something "
+				"else%s%s", q->role, q->index, q->spec_index, q->index,
+				fixed.items ? "; of the VMMs known, so would " : "",
+				fixed.items ? strlist_str(&fixed) : ""), "spec");
+		strlist_free(&fixed);
+		if (!ok)
+			return -1;
+	}
 	/* The VMMs' own rules, where known, speak instead of the generic one. */
-	for (size_t i = 0; i < n_vmms; i++)
-		if (vmm_index_finding(r, d, q, vmms[i]))
+	for (size_t i = 0; i < n_vmms; i++) {
+		if (vmm_index_finding(r, d, q, vmms[i], &disagrees))
+			return -1;
+		any |= disagrees;
+	}
+	for (size_t i = 0; !any && i < n_others; i++)
+		if (other_vmm_finding(r, d, q, others[i]))
 			return -1;
 	if (n_vmms || q->offered_dense_index == VQ_NULL_INDEX || q->index == q->offered_dense_index)
 		return 0;
@@ -152,7 +290,7 @@ static int index_findings(struct vq_report *r, const struct vq_device *d, const 
 static int vmm_offer_findings(struct vq_report *r, const struct vq_device *d)
 {
 	const struct vmm *vmms[VMM_MAX];
-	size_t n_vmms = vmm_rules_of(r, d, vmms);
+	size_t n_vmms = vmm_rules_of(r, d, vmms, true);
 
 	if (!d->offered_known)
 		return 0;

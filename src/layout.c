@@ -92,13 +92,62 @@ static void vmm_indexes(const struct vq_device_type *type, struct layout_queue *
 	const struct vmm *v;
 
 	for (size_t i = 0; i < VMM_MAX; i++)
-		q->vmm_index[i] = VQ_NULL_INDEX;
+		q->vmm_index[i] = q->vmm_index_lo[i] = q->vmm_index_hi[i] = VQ_NULL_INDEX;
 	for (size_t i = 0; (v = vmm_at(i)); i++) {
 		const struct vmm_rule *r = vmm_rule_for(v, type->id);
 
 		if (r)
-			q->vmm_index[i] = q->index[layout_rule_of_vmm(r->numbering)];
+			q->vmm_index[i] = q->vmm_index_lo[i] = q->vmm_index_hi[i] =
+				q->index[layout_rule_of_vmm(r->numbering)];
 	}
+}
+
+/* The index of role in l by offered features, VQ_NULL_INDEX if absent. */
+static int offered_index_of(const struct layout *l, const char *role)
+{
+	for (size_t i = 0; role[0] && i < l->n_queues; i++)
+		if (!strcmp(l->queues[i].role, role))
+			return l->queues[i].index[RULE_OFFERED_DENSE];
+	return VQ_NULL_INDEX;
+}
+
+/*
+ * The offer unknown: where each VMM numbering by offered features can put
+ * each queue.  Its offer holds what the driver negotiated, what the VMM
+ * always offers, and at most what it can offer; more offered features
+ * never move a queue down, so the least and the most such offer bound it.
+ */
+static int vmm_ranges(const struct layout_input *in, struct layout *out)
+{
+	const struct vmm *v;
+
+	for (size_t i = 0; (v = vmm_at(i)); i++) {
+		const struct vmm_rule *r = vmm_rule_for(v, in->type->id);
+		struct layout_input lo_in = *in, hi_in = *in;
+		struct layout lo, hi;
+
+		if (!r || r->numbering != VMM_DENSE_OFFERED)
+			continue;
+		lo_in.offered_known = hi_in.offered_known = true;
+		lo_in.offered = hi_in.offered = in->negotiated;
+		lo_in.offered.word[0] |= r->always_offers;
+		hi_in.offered.word[0] |= r->may_offer | r->always_offers;
+		if (layout_compute(&lo_in, &lo))
+			return -1;
+		if (layout_compute(&hi_in, &hi)) {
+			layout_free(&lo);
+			return -1;
+		}
+		for (size_t k = 0; k < out->n_queues; k++) {
+			struct layout_queue *q = &out->queues[k];
+
+			q->vmm_index_lo[i] = offered_index_of(&lo, q->role);
+			q->vmm_index_hi[i] = offered_index_of(&hi, q->role);
+		}
+		layout_free(&lo);
+		layout_free(&hi);
+	}
+	return 0;
 }
 
 int layout_compute(const struct layout_input *in, struct layout *out)
@@ -171,6 +220,10 @@ int layout_compute(const struct layout_input *in, struct layout *out)
 			if (out->queues[i].index[RULE_LINUX] != VQ_NULL_INDEX)
 				out->linux_at[out->queues[i].index[RULE_LINUX]] = &out->queues[i];
 	}
+	if (!in->offered_known && type->groups && vmm_ranges(in, out)) {
+		layout_free(out);
+		return -1;
+	}
 	return 0;
 }
 
@@ -197,6 +250,8 @@ void layout_queue_to_model(const struct layout_queue *lq, struct vq_queue *q)
 	q->spec_index = lq->index[RULE_SPEC];
 	q->offered_dense_index = lq->index[RULE_OFFERED_DENSE];
 	memcpy(q->vmm_index, lq->vmm_index, sizeof(q->vmm_index));
+	memcpy(q->vmm_index_lo, lq->vmm_index_lo, sizeof(q->vmm_index_lo));
+	memcpy(q->vmm_index_hi, lq->vmm_index_hi, sizeof(q->vmm_index_hi));
 	strbuf_copy(q->name, sizeof(q->name), lq->linux_name);
 	strbuf_copy(q->role, sizeof(q->role), lq->role);
 }

@@ -29,6 +29,12 @@ struct layout_queue {
 	/* each VMM's index (vmm.h, by vmm_id): the index of the layout rule
 	 * its numbering follows, VQ_NULL_INDEX where it has no rule for the type */
 	int vmm_index[VMM_MAX];
+	/* Where each VMM can put it: vmm_index when known; with the offer
+	 * unknown, for a VMM numbering by offered features, the lowest and
+	 * highest of the offers it can make that hold the negotiated
+	 * features (vmm_rule always_offers .. may_offer); VQ_NULL_INDEX
+	 * without a rule. */
+	int vmm_index_lo[VMM_MAX], vmm_index_hi[VMM_MAX];
 };
 
 struct layout_input {

@@ -33,7 +33,7 @@ struct vq_queue *device_add_queue(struct vq_device *d)
 		q->spec_index = VQ_NULL_INDEX;
 		q->offered_dense_index = VQ_NULL_INDEX;
 		for (int v = 0; v < VMM_MAX; v++)
-			q->vmm_index[v] = VQ_NULL_INDEX;
+			q->vmm_index[v] = q->vmm_index_lo[v] = q->vmm_index_hi[v] = VQ_NULL_INDEX;
 		q->driver_slot = VQ_NULL_INDEX;
 		q->irq = VQ_NULL_INDEX;
 		q->size = VQ_NULL_INDEX;

@@ -54,6 +54,10 @@ struct vq_queue {
 	 * VQ_NULL_INDEX where its rule for the type is not known or needs
 	 * the offered features and they are not. */
 	int vmm_index[VMM_MAX];
+	/* The range each VMM can put it at (layout.h): vmm_index when known,
+	 * else, by offered features with the offer unknown, what the offers it
+	 * can make allow. */
+	int vmm_index_lo[VMM_MAX], vmm_index_hi[VMM_MAX];
 	int driver_slot;	/* VQ_NULL_INDEX when unknown */
 	int irq;		/* Linux irq of its own vector, VQ_NULL_INDEX if none */
 	int size;		/* ring size, VQ_NULL_INDEX when unknown */
@@ -190,7 +194,7 @@ struct vq_report {
 	 * FIRECK", "dmi sys_vendor QEMU", "--vmm"). */
 	bool vmm_known;
 	const struct vmm *vmm;
-	char vmm_source[128];
+	char vmm_source[256];
 	struct vq_device *devices;
 	size_t n_devices;
 	struct vq_finding *findings;

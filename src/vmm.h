@@ -43,10 +43,14 @@ struct vmm_rule {
 struct vmm {
 	const char *name;		/* command line and JSON: "firecracker" */
 	const char *title;		/* for people: "Firecracker" */
-	/* Signs of it inside a guest, NULL where not known: the ACPI tables'
-	 * OEM ID (6 bytes, space padded) and DMI sys_vendor. */
+	/* Signs of it inside a guest, NULL (0) where not known: the ACPI
+	 * tables' OEM ID (6 bytes, space padded), DMI sys_vendor, a
+	 * devicetree node's compatible string (boards booted without ACPI),
+	 * and the VendorID its virtio-mmio devices report. */
 	const char *acpi_oem_id;
 	const char *dmi_sys_vendor;
+	const char *dt_compatible;
+	uint32_t virtio_mmio_vendor;
 };
 
 const struct vmm *vmm_at(size_t i);		/* iterate; NULL at end */
@@ -65,5 +69,9 @@ const char *vmm_numbering_name(enum vmm_numbering n);	/* "offered-dense", ... */
  * newline ignored) names, or NULL. */
 const struct vmm *vmm_by_acpi_oem_id(const char *oem_id, size_t len);
 const struct vmm *vmm_by_dmi_sys_vendor(const char *vendor);
+/* ... a devicetree compatible property (len bytes: NUL-separated strings,
+ * any of which may match), and a virtio-mmio device's vendor ID. */
+const struct vmm *vmm_by_dt_compatible(const char *compatible, size_t len);
+const struct vmm *vmm_by_virtio_mmio_vendor(uint32_t vendor);
 
 #endif

@@ -21,20 +21,26 @@
 
 static const struct vmm vmms[] = {
 	/* ACPI OEM ID "BOCHS " (hw/acpi/aml-build.c ACPI_BUILD_APPNAME6) and
-	 * SMBIOS/DMI sys_vendor "QEMU" (issue 16; PC machine types). */
-	{ "qemu", "QEMU", "BOCHS ", "QEMU" },
+	 * SMBIOS/DMI sys_vendor "QEMU" (issue 16; PC machine types; microvm
+	 * has the ACPI tables but no SMBIOS); on boards booted from a
+	 * devicetree without firmware (-M virt -kernel: neither ACPI nor
+	 * SMBIOS), its fw_cfg node's "qemu,fw-cfg-mmio" (hw/arm/virt.c
+	 * create_fw_cfg); its virtio-mmio devices' VendorID 0x554d4551,
+	 * "QEMU" (hw/virtio/virtio-mmio.c VIRT_VENDOR).  Each seen in the
+	 * test bed's guests (tests/vm, QEMU 7.2). */
+	{ "qemu", "QEMU", "BOCHS ", "QEMU", "qemu,fw-cfg-mmio", 0x554d4551 },
 	/* ACPI OEM ID "FIRECK" (issue 16: this development machine's DSDT);
 	 * Firecracker provides no SMBIOS, so no DMI. */
-	{ "firecracker", "Firecracker", "FIRECK", NULL },
+	{ "firecracker", "Firecracker", "FIRECK", NULL, NULL, 0 },
 	/* Guest-visible IDs of the following were not read: not detected. */
-	{ "cloud-hypervisor", "cloud-hypervisor", NULL, NULL },
-	{ "crosvm", "crosvm", NULL, NULL },
-	/* crosvm before commit 4ce4bbc22 (2025-04-14): a separate name, since
-	 * its balloon numbered differently. */
-	{ "crosvm-2024", "crosvm (before 2025-04)", NULL, NULL },
-	{ "libkrun", "libkrun", NULL, NULL },
-	{ "alioth", "alioth", NULL, NULL },
-	{ "arcbox", "arcbox", NULL, NULL },
+	{ "cloud-hypervisor", "cloud-hypervisor", NULL, NULL, NULL, 0 },
+	{ "crosvm", "crosvm", NULL, NULL, NULL, 0 },
+	/* crosvm before commit 4ce4bbc22 (2025-04-16): a separate name, since
+	 * its balloon numbered differently (by the driver's ready queues). */
+	{ "crosvm-2024", "crosvm (before 2025-04)", NULL, NULL, NULL, 0 },
+	{ "libkrun", "libkrun", NULL, NULL, NULL, 0 },
+	{ "alioth", "alioth", NULL, NULL, NULL, 0 },
+	{ "arcbox", "arcbox", NULL, NULL, NULL, 0 },
 };
 
 _Static_assert(sizeof(vmms) / sizeof(vmms[0]) <= VMM_MAX, "VMM_MAX too small");
@@ -86,19 +92,33 @@ static const struct vmm_rule rules[] = {
 	  "main 2026-08-20", "virtio-devices/src/balloon.rs",
 	  "no stats queue, no hinting; reporting is its third queue" },
 
-	/* crosvm (google/crosvm snapshot 2026-08-21) devices/src/virtio/balloon.rs
-	 * since 4ce4bbc22 (2025-04-14, "change vq indexes based on features"):
-	 * always STATS_VQ; PAGE_REPORTING optional; FREE_PAGE_HINT never;
-	 * queues by advertised features, packed (WS_REPORTING's after). */
+	/* crosvm (google/crosvm at f1e797a68, 2026-08-21; balloon.rs last
+	 * changed by c4e3eb2ec, 2026-06-30) devices/src/virtio/balloon.rs:
+	 * Balloon::new() lines 1211-1229 offer MUST_TELL_HOST, STATS_VQ and
+	 * DEFLATE_ON_OOM always, PAGE_REPORTING and WS_REPORTING when enabled,
+	 * FREE_PAGE_HINT never, and make one queue per advertised feature;
+	 * get_queues_from_map() lines 1294-1340 give the feature queues the
+	 * indexes from 2 up, in that order, by the *advertised* features
+	 * ("Queues whose existence depends on advertised features start at
+	 * queue index 2"), since 4ce4bbc22 (2025-04-16, "change vq indexes
+	 * based on features": "change crosvm to work like QEMU"). */
 	{ "crosvm", VQ_ID_BALLOON, VMM_DENSE_OFFERED, B_STATS, B_STATS | B_REPORTING,
 	  "since 4ce4bbc22 (2025-04)", "devices/src/virtio/balloon.rs",
 	  "stats always, reporting optional, no hinting; packed by offered features" },
-	/* crosvm before 4ce4bbc22: fixed constants STATSQ 2, FREE_PAGE_VQ 3,
-	 * REPORTING_VQ 4 (index-mismatch warnings added July 2024,
-	 * a2fa119e7).  What it offered then: not read. */
-	{ "crosvm-2024", VQ_ID_BALLOON, VMM_SPEC_FIXED, 0, ANY_OFFER,
+	/* crosvm before 4ce4bbc22 (its parent a54b44046, 2025-04-16)
+	 * devices/src/virtio/balloon.rs get_queues_from_map() lines 1277-1315:
+	 * each role takes the lowest-numbered queue left of those the driver
+	 * made ready (pop_first over virtio_pci_device.rs's q.ready() filter,
+	 * "because the Linux virtio drivers only 'allocates' queue indices
+	 * that are used"): whatever the driver numbers, as Linux does.  The
+	 * spec's constants (STATSQ 2, REPORTING_VQ 4, lines 111-113) only
+	 * feed a warn!("expected {name} index {expected_index}, got
+	 * {queue_index}") added by a2fa119e7 (2024-07-11): it warned about a
+	 * mismatch, it did not number by the spec.  Offered: STATS_VQ always
+	 * (new(), line 1209), reporting when enabled, no hinting. */
+	{ "crosvm-2024", VQ_ID_BALLOON, VMM_DENSE_NEGOTIATED, B_STATS, B_STATS | B_REPORTING,
 	  "before 4ce4bbc22 (2025-04)", "devices/src/virtio/balloon.rs",
-	  "the spec's fixed indexes 2, 3, 4" },
+	  "the driver's queues in order (pop_first); warns where not the spec's 2, 3, 4" },
 
 	/* libkrun src/devices/src/virtio/balloon/device.rs (issue 16; version
 	 * not recorded): fixed constants 0 to 4, offers all three. */
@@ -196,6 +216,26 @@ const struct vmm *vmm_by_dmi_sys_vendor(const char *vendor)
 	for (size_t i = 0; len && i < N_VMMS; i++)
 		if (vmms[i].dmi_sys_vendor && strlen(vmms[i].dmi_sys_vendor) == len &&
 		    !strncmp(vmms[i].dmi_sys_vendor, vendor, len))
+			return &vmms[i];
+	return NULL;
+}
+
+const struct vmm *vmm_by_dt_compatible(const char *compatible, size_t len)
+{
+	/* each NUL-terminated string of the property */
+	for (size_t at = 0; compatible && at < len; at += strnlen(compatible + at, len - at) + 1)
+		for (size_t i = 0; i < N_VMMS; i++)
+			if (vmms[i].dt_compatible &&
+			    strnlen(compatible + at, len - at) == strlen(vmms[i].dt_compatible) &&
+			    !strncmp(compatible + at, vmms[i].dt_compatible, len - at))
+				return &vmms[i];
+	return NULL;
+}
+
+const struct vmm *vmm_by_virtio_mmio_vendor(uint32_t vendor)
+{
+	for (size_t i = 0; vendor && i < N_VMMS; i++)
+		if (vmms[i].virtio_mmio_vendor == vendor)
 			return &vmms[i];
 	return NULL;
 }

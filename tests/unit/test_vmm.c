@@ -98,7 +98,7 @@ static void test_balloon_rows(void **state)
 		{ "firecracker", 4, 2, 3 },	/* dense over offered, stats optional */
 		{ "cloud-hypervisor", 4, 2, 3 },/* dense over offered (only R is possible) */
 		{ "crosvm", 4, 2, 3 },		/* dense over advertised since 2025-04 */
-		{ "crosvm-2024", 4, 4, 4 },	/* spec-literal constants */
+		{ "crosvm-2024", 3, 2, 2 },	/* the driver's ready queues in order (pop_first) */
 		{ "libkrun", 4, 4, 4 },		/* fixed constants 0..4 */
 		{ "alioth", 3, 2, 2 },		/* dense over acked = Linux */
 		{ "arcbox", 3, 2, 2 },
@@ -135,6 +135,10 @@ static void test_balloon_offers(void **state)
 		{ "cloud-hypervisor", 0, 1 << S | 1 << F },
 		{ "crosvm", 1 << S, 1 << F },
 		{ "libkrun", 1 << S | 1 << F | 1 << R, 0 },
+		{ "crosvm-2024", 1 << S, 1 << F },	/* new() before 4ce4bbc22 */
+		/* what these offered was not read: not restricted */
+		{ "alioth", 0, 0 },
+		{ "arcbox", 0, 0 },
 	};
 
 	(void)state;
@@ -162,10 +166,14 @@ static void test_qemu_other_rows(void **state)
 	assert_int_equal(vmm_rule_for(vmm("qemu"), 26)->may_offer & 1, 0);
 }
 
-static struct vq_report layout_report(const char *vmm_name, uint64_t offered, uint64_t negotiated)
+/* A balloon report as layout makes it, speaking for vmm_name (NULL: none);
+ * the offer unknown when offered_known is false (an audit whose device read
+ * was refused, as on this Firecracker machine). */
+static struct vq_report balloon_report(const char *vmm_name, uint64_t offered, uint64_t negotiated,
+				       bool offered_known)
 {
 	struct layout_input in = { .type = virtio_type_by_name("balloon"), .offered = mask(offered),
-				   .negotiated = mask(negotiated), .offered_known = true,
+				   .negotiated = mask(negotiated), .offered_known = offered_known,
 				   .queues = 1 };
 	struct vq_report r = { .mode = "offline" };
 	struct layout l;
@@ -177,6 +185,11 @@ static struct vq_report layout_report(const char *vmm_name, uint64_t offered, ui
 	layout_free(&l);
 	assert_int_equal(findings_run(&r, NULL), 0);
 	return r;
+}
+
+static struct vq_report layout_report(const char *vmm_name, uint64_t offered, uint64_t negotiated)
+{
+	return balloon_report(vmm_name, offered, negotiated, true);
 }
 
 static const struct vq_finding *finding(const struct vq_report *r, const char *code,
@@ -230,10 +243,17 @@ static void test_findings_name_the_vmm(void **state)
 	report_free(&r);
 
 	/* a spec-literal VMM: reporting at 4 while Linux uses 3 */
-	r = layout_report("crosvm-2024", 1 << S | 1 << R, sr);
-	f = finding(&r, "vmm-index-mismatch", "crosvm-2024");
+	r = layout_report("libkrun", sfr, sr);
+	f = finding(&r, "vmm-index-mismatch", "libkrun");
 	assert_non_null(f);
 	assert_int_equal(f->severity, SEVERITY_CRITICAL);
+	report_free(&r);
+
+	/* crosvm before 2025-04 took the driver's ready queues in order: it
+	 * never disagrees (its spec constants only fed a warning) */
+	r = layout_report("crosvm-2024", 1 << S | 1 << R, 1 << R);
+	assert_null(finding(&r, "vmm-index-mismatch", "crosvm-2024"));
+	assert_null(finding(&r, "offered-not-negotiated", "crosvm-2024"));
 	report_free(&r);
 
 	/* QEMU without STATS_VQ in the offer: not QEMU's offer */
@@ -249,9 +269,192 @@ static void test_findings_name_the_vmm(void **state)
 	report_free(&r);
 }
 
+/* The findings of code (any rule), counted. */
+static size_t count_code(const struct vq_report *r, const char *code)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->n_findings; i++)
+		n += !strcmp(r->findings[i].code, code);
+	return n;
+}
+
+/*
+ * Issue 16's severity rule: a disagreement with the VMM the report speaks
+ * for, the offer known, is critical; the offer unknown, never critical
+ * (vmm-offer-unknown, a warning, with where the offers it can make put the
+ * queue); one that only another VMM would show is a warning naming it.
+ */
+static void test_severity_follows_the_evidence(void **state)
+{
+	const uint64_t sfr = 1 << S | 1 << F | 1 << R, sr = 1 << S | 1 << R;
+	const struct vq_finding *f;
+	struct vq_report r;
+
+	(void)state;
+	/* offer unknown, by offered features, a range: this machine's balloon
+	 * (Firecracker, STATS_VQ and REPORTING negotiated, device read
+	 * refused): reporting_vq is Firecracker's 3, or 4 with hinting offered */
+	r = balloon_report("firecracker", 0, sr, false);
+	f = finding(&r, "vmm-offer-unknown", "firecracker");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEVERITY_WARNING);
+	assert_int_equal(f->queue, 3);
+	assert_non_null(strstr(f->message, "Firecracker numbers by offered features: reporting_vq "
+			       "is its queue 3, or up to 4 if it offered FREE_PAGE_HINT, which the "
+			       "driver did not negotiate (the offer is not known); this driver uses 3"));
+	assert_true(findings_max_severity(&r) < SEVERITY_CRITICAL);
+	assert_int_equal(count_code(&r, "vmm-offer-unknown"), 1);	/* statsq: 2 either way */
+	report_free(&r);
+
+	/* the same with the offer known, as probed: critical in its name */
+	r = layout_report("firecracker", sfr, sr);
+	assert_int_equal(finding(&r, "offered-not-negotiated", "firecracker")->severity,
+			 SEVERITY_CRITICAL);
+	assert_null(finding(&r, "vmm-offer-unknown", "firecracker"));
+	report_free(&r);
+
+	/* offer unknown, every offer it can make agrees: nothing */
+	r = balloon_report("firecracker", 0, sfr, false);
+	assert_int_equal(count_code(&r, "vmm-offer-unknown"), 0);
+	report_free(&r);
+	r = balloon_report("cloud-hypervisor", 0, 1 << R, false);
+	assert_int_equal(count_code(&r, "vmm-offer-unknown"), 0);
+	report_free(&r);
+
+	/* offer unknown, every offer it can make disagrees, one index:
+	 * crosvm always offers STATS_VQ, never hinting: reporting_vq is its 3
+	 * whatever it offers, the driver (REPORTING only) uses 2 */
+	r = balloon_report("crosvm", 0, 1 << R, false);
+	f = finding(&r, "vmm-offer-unknown", "crosvm");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEVERITY_WARNING);
+	assert_int_equal(f->queue, 2);
+	assert_non_null(strstr(f->message, "reporting_vq is its queue 3 whatever it offers; this "
+			       "driver uses 2"));
+	assert_true(findings_max_severity(&r) < SEVERITY_CRITICAL);
+	report_free(&r);
+
+	/* offer unknown, a range that leaves out the driver's index: QEMU
+	 * always has stats, so 3 or 4 for a driver with REPORTING alone at 2 */
+	r = balloon_report("qemu", 0, 1 << R, false);
+	assert_non_null(strstr(finding(&r, "vmm-offer-unknown", "qemu")->message,
+			       "is its queue 3, or up to 4 if it offered FREE_PAGE_HINT"));
+	report_free(&r);
+
+	/* offer unknown, the spec's fixed indexes: a warning, not critical */
+	r = balloon_report("libkrun", 0, sr, false);
+	f = finding(&r, "vmm-offer-unknown", "libkrun");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEVERITY_WARNING);
+	assert_non_null(strstr(f->message, "libkrun uses the spec's fixed indexes: reporting_vq is "
+			       "its queue 4; this driver uses 3 (the offer is not known"));
+	assert_null(finding(&r, "vmm-index-mismatch", "libkrun"));
+	assert_true(findings_max_severity(&r) < SEVERITY_CRITICAL);
+	report_free(&r);
+
+	/* offer unknown, by negotiated features: never disagrees */
+	r = balloon_report("alioth", 0, sr, false);
+	assert_int_equal(count_code(&r, "vmm-offer-unknown"), 0);
+	report_free(&r);
+
+	/* only another VMM disagrees: the report's (alioth, as Linux) agrees;
+	 * QEMU and Firecracker, which can make this offer, would not: a
+	 * warning in each one's name; crosvm and cloud-hypervisor cannot make
+	 * it (hinting): not named */
+	r = layout_report("alioth", sfr, sr);
+	f = finding(&r, "other-vmm-index", "qemu");
+	assert_non_null(f);
+	assert_int_equal(f->severity, SEVERITY_WARNING);
+	assert_int_equal(f->queue, 3);
+	assert_non_null(strstr(f->message, "only on another VMM: QEMU numbers by offered features: "
+			       "reporting_vq would be its queue 4; this driver uses 3"));
+	assert_non_null(finding(&r, "other-vmm-index", "firecracker"));
+	assert_null(finding(&r, "other-vmm-index", "crosvm"));
+	assert_null(finding(&r, "other-vmm-index", "cloud-hypervisor"));
+	assert_int_equal(count_code(&r, "other-vmm-index"), 2);
+	assert_true(findings_max_severity(&r) < SEVERITY_CRITICAL);
+	/* the spec-literal ones are named in spec-index-deviation instead */
+	assert_int_equal(count_code(&r, "vmm-index-mismatch"), 0);
+	assert_non_null(strstr(finding(&r, "spec-index-deviation", "spec")->message,
+			       "; of the VMMs known, so would libkrun"));
+	report_free(&r);
+
+	/* the report's VMM disagrees: it speaks (critical), the others do not */
+	r = layout_report("qemu", sfr, sr);
+	assert_non_null(finding(&r, "offered-not-negotiated", "qemu"));
+	assert_int_equal(count_code(&r, "other-vmm-index"), 0);
+	report_free(&r);
+
+	/* QEMU's offer of balloon-fpr (STATS_VQ, REPORTING, all taken): every
+	 * VMM that can make it agrees; libkrun, on the spec's indexes, always
+	 * offers hinting, so this offer is not its: not named */
+	r = layout_report("qemu", sr, sr);
+	assert_int_equal(count_code(&r, "other-vmm-index"), 0);
+	assert_true(findings_max_severity(&r) < SEVERITY_CRITICAL);
+	assert_null(strstr(finding(&r, "spec-index-deviation", "spec")->message, "so would"));
+	report_free(&r);
+
+	/* the offer unknown: another VMM's numbering is not guessed */
+	r = balloon_report("alioth", 0, sr, false);
+	assert_int_equal(count_code(&r, "other-vmm-index"), 0);
+	assert_null(strstr(finding(&r, "spec-index-deviation", "spec")->message, "so would"));
+	report_free(&r);
+
+	/* the report's VMM cannot make the offer: it says so, and the others
+	 * that can speak as warnings */
+	r = layout_report("cloud-hypervisor", sfr, sr);
+	assert_non_null(finding(&r, "vmm-offer-impossible", "cloud-hypervisor"));
+	assert_non_null(finding(&r, "other-vmm-index", "firecracker"));
+	assert_true(findings_max_severity(&r) < SEVERITY_CRITICAL);
+	report_free(&r);
+
+	/* no VMM: the generic rule alone, no other VMM named */
+	r = layout_report(NULL, sfr, sr);
+	assert_int_equal(count_code(&r, "other-vmm-index"), 0);
+	assert_null(strstr(finding(&r, "spec-index-deviation", "spec")->message, "so would"));
+	report_free(&r);
+}
+
+/* Every row of the table has a test above: (VMM, type) pairs, each checked
+ * by test_balloon_rows, test_balloon_offers or test_qemu_other_rows. */
+static void test_every_row_tested(void **state)
+{
+	static const struct {
+		const char *vmm;
+		unsigned int type_id;
+	} tested[] = {
+		{ "qemu", VQ_ID_BALLOON }, { "qemu", 1 }, { "qemu", 3 }, { "qemu", 26 },
+		{ "firecracker", VQ_ID_BALLOON }, { "cloud-hypervisor", VQ_ID_BALLOON },
+		{ "crosvm", VQ_ID_BALLOON }, { "crosvm-2024", VQ_ID_BALLOON },
+		{ "libkrun", VQ_ID_BALLOON }, { "alioth", VQ_ID_BALLOON },
+		{ "arcbox", VQ_ID_BALLOON },
+	};
+	const struct vmm_rule *r;
+	size_t rows = 0;
+
+	(void)state;
+	for (size_t i = 0; (r = vmm_rule_at(i)); i++, rows++) {
+		bool found = false;
+
+		for (size_t k = 0; k < ARRAY_SIZE(tested); k++)
+			found |= tested[k].type_id == r->type_id && !strcmp(tested[k].vmm, r->vmm);
+		if (!found)
+			fail_msg("table row %s type %u has no unit test", r->vmm, r->type_id);
+	}
+	assert_int_equal(rows, ARRAY_SIZE(tested));
+}
+
 static void test_signs(void **state)
 {
 	(void)state;
+	assert_ptr_equal(vmm_by_dt_compatible("qemu,fw-cfg-mmio", 17), vmm("qemu"));
+	assert_ptr_equal(vmm_by_dt_compatible("x,y\0qemu,fw-cfg-mmio\0", 21), vmm("qemu"));
+	assert_null(vmm_by_dt_compatible("qemu,fw-cfg-mmio", 10));	/* cut short */
+	assert_null(vmm_by_dt_compatible("linux,dummy-virt", 17));	/* kvmtool's too */
+	assert_ptr_equal(vmm_by_virtio_mmio_vendor(0x554d4551), vmm("qemu"));
+	assert_null(vmm_by_virtio_mmio_vendor(0x1af4));
+	assert_null(vmm_by_virtio_mmio_vendor(0));
 	assert_ptr_equal(vmm_by_acpi_oem_id("FIRECK", 6), vmm("firecracker"));
 	assert_ptr_equal(vmm_by_acpi_oem_id("BOCHS ", 6), vmm("qemu"));
 	assert_null(vmm_by_acpi_oem_id("BOCHS", 5));
@@ -281,7 +484,7 @@ static void put(const char *root, const char *rel, const char *data, size_t len)
 /* Detection under a root, as --root replays a capture. */
 static void test_detect(void **state)
 {
-	char root[] = "/tmp/vqwatch-vmm-XXXXXX", cmd[64];
+	char root[] = "/tmp/vqwatch-vmm-XXXXXX", cmd[160];
 	struct vq_report r = { 0 };
 
 	(void)state;
@@ -290,7 +493,39 @@ static void test_detect(void **state)
 	vmm_detect(root, NULL, &r);
 	assert_true(r.vmm_known);
 	assert_null(r.vmm);
-	assert_string_equal(r.vmm_source, "none matched: no DMI, no ACPI DSDT");
+	assert_string_equal(r.vmm_source, "none matched: no DMI, no ACPI DSDT, no devicetree, "
+			    "no known virtio-mmio vendor");
+	/* a virtio-pci device's vendor (the subsystem vendor, 0x1af4 from any
+	 * VMM) names none; a virtio-mmio one's VendorID "QEMU" does */
+	put(root, "sys/bus/virtio/devices/virtio0/vendor", "0x1af4\n", 7);
+	memset(&r, 0, sizeof(r));
+	vmm_detect(root, NULL, &r);
+	assert_null(r.vmm);
+	put(root, "sys/bus/virtio/devices/virtio3/vendor", "0x554d4551\n", 11);
+	memset(&r, 0, sizeof(r));
+	vmm_detect(root, NULL, &r);
+	assert_ptr_equal(r.vmm, vmm("qemu"));
+	assert_string_equal(r.vmm_source, "virtio-mmio vendor 0x554d4551 (virtio3)");
+	/* a devicetree: QEMU -M virt's fw_cfg node (compatible lists are
+	 * NUL-separated), before the devices; another board's names none */
+	put(root, "sys/firmware/devicetree/base/compatible", "linux,dummy-virt\0", 17);
+	put(root, "sys/firmware/devicetree/base/pl011@9000000/compatible",
+	    "arm,pl011\0arm,primecell\0", 24);
+	put(root, "sys/firmware/devicetree/base/fw-cfg@9020000/compatible", "qemu,fw-cfg-mmio\0", 17);
+	memset(&r, 0, sizeof(r));
+	vmm_detect(root, NULL, &r);
+	assert_ptr_equal(r.vmm, vmm("qemu"));
+	assert_string_equal(r.vmm_source, "devicetree fw-cfg@9020000 qemu,fw-cfg-mmio");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/sys/bus' '%s/sys/firmware/devicetree/base/fw-cfg@9020000'",
+		 root, root);
+	assert_int_equal(system(cmd), 0);
+	memset(&r, 0, sizeof(r));
+	vmm_detect(root, NULL, &r);
+	assert_null(r.vmm);
+	assert_string_equal(r.vmm_source, "none matched: no DMI, no ACPI DSDT, no known devicetree "
+			    "compatible, no known virtio-mmio vendor");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/sys'", root);
+	assert_int_equal(system(cmd), 0);
 	/* a Firecracker DSDT header (this machine's): OEM ID at bytes 10-15 */
 	put(root, "sys/firmware/acpi/tables/DSDT", "DSDTS\017\0\0\002wFIRECKFCVMDSDT", 16);
 	memset(&r, 0, sizeof(r));
@@ -310,7 +545,8 @@ static void test_detect(void **state)
 	memset(&r, 0, sizeof(r));
 	vmm_detect(root, NULL, &r);
 	assert_null(r.vmm);
-	assert_string_equal(r.vmm_source, "none matched: DMI sys_vendor 'ACME', ACPI OEM ID 'ALASKA'");
+	assert_string_equal(r.vmm_source, "none matched: DMI sys_vendor 'ACME', ACPI OEM ID 'ALASKA', "
+			    "no devicetree, no known virtio-mmio vendor");
 	/* --vmm wins */
 	memset(&r, 0, sizeof(r));
 	vmm_detect(root, vmm("libkrun"), &r);
@@ -328,6 +564,8 @@ int main(void)
 		cmocka_unit_test(test_balloon_offers),
 		cmocka_unit_test(test_qemu_other_rows),
 		cmocka_unit_test(test_findings_name_the_vmm),
+		cmocka_unit_test(test_severity_follows_the_evidence),
+		cmocka_unit_test(test_every_row_tested),
 		cmocka_unit_test(test_signs),
 		cmocka_unit_test(test_detect),
 	};
