@@ -86,7 +86,7 @@ LIBS        := -lbpf -lelf -lz -levent_openssl -levent_extra -levent_core -linih
 endif
 
 # Pure logic: linked into the binary and into the unit tests.
-CORE_SRCS  := src/virtio_tables.c src/vmm_tables.c src/vmm.c src/layout.c src/findings.c src/model.c \
+CORE_SRCS  := src/virtio_tables.c src/vmm_tables.c src/vmm_detect.c src/layout.c src/findings.c src/model.c \
 	      src/feature_mask.c src/hist.c src/json.c src/report_json.c src/report_text.c src/report_prom.c src/sysfs.c \
 	      src/pci_cfg.c src/devread.c src/filter.c src/window.c src/gzip.c src/listen.c \
 	      src/sd_listen.c src/ring_watch.c src/interrupts.c
