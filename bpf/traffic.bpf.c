@@ -31,7 +31,7 @@ struct {
 	__uint(max_entries, VQ_MAX_QUEUES);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct vq_slot);
 } slots SEC(".maps");
 
 struct {
@@ -71,25 +71,36 @@ struct {
 
 /* The queue's slot: its own, or the first free one among its probes,
  * claimed.  Two CPUs claiming for the same queue end in the same slot. */
-static __always_inline struct vq_traffic *queue_traffic(__u64 key)
+static __always_inline struct vq_slot *queue_slot(__u64 key, __u32 *index)
 {
 	__u32 h = vq_hash(key, VQ_MAX_QUEUES - 1);
 
 	for (int i = 0; i < VQ_SLOT_PROBES; i++) {
 		__u32 slot = (h + i) & (VQ_MAX_QUEUES - 1);
-		__u64 *owner = bpf_map_lookup_elem(&slots, &slot);
+		struct vq_slot *e = bpf_map_lookup_elem(&slots, &slot);
 		__u64 cur;
 
-		if (!owner)
+		if (!e)
 			break;
-		cur = *owner;
+		cur = e->owner;
 		if (!cur)
-			cur = __sync_val_compare_and_swap(owner, 0, key);
-		if (!cur || cur == key)
-			return bpf_map_lookup_elem(&traffic, &slot);
+			cur = __sync_val_compare_and_swap(&e->owner, 0, key);
+		if (!cur || cur == key) {
+			*index = slot;
+			return e;
+		}
 	}
 	count_loss(VQ_LOST_QUEUE_MAP);
 	return NULL;
+}
+
+static __always_inline struct vq_traffic *queue_traffic(__u64 key)
+{
+	__u32 slot;
+
+	if (!queue_slot(key, &slot))
+		return NULL;
+	return bpf_map_lookup_elem(&traffic, &slot);
 }
 
 /* A fentry/fexit argument as a number: BTF types a struct virtqueue * as a
@@ -115,10 +126,11 @@ static __always_inline int func_ret(__u64 *ctx)
 /* Kicks: the transport's notify. */
 __noinline int vq_kick(__u64 vq)
 {
-	struct vq_traffic *t = queue_traffic(vq);
+	__u32 slot;
+	struct vq_slot *e = queue_slot(vq, &slot);
 
-	if (t)
-		t->kicks++;
+	if (e)
+		__sync_fetch_and_add(&e->kicks, 1);
 	return 0;
 }
 #define VQ_NOTIFY_HOOK(func)								\

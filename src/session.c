@@ -228,7 +228,7 @@ struct session {
 	void *percpu;		/* one per-CPU map value, the largest kind */
 	/* the traffic object's open-addressed arrays, mapped; tokens writable
 	 * to drop those of queues that are gone (compare-and-swap, as BPF) */
-	const volatile __u64 *slot_owner;		/* [VQ_MAX_QUEUES] */
+	const volatile struct vq_slot *slot_owner;	/* [VQ_MAX_QUEUES] */
 	volatile struct vq_token *tokens;		/* [VQ_MAX_TOKENS] */
 	/* without the irq entry program: interrupts per vector from
 	 * /proc/interrupts since the session opened (irq_base), read again
@@ -634,7 +634,7 @@ static bool failed_program(char *prog, size_t plen, char *what, size_t wlen)
 	return true;
 }
 
-static const size_t slot_owner_bytes = VQ_MAX_QUEUES * sizeof(__u64);
+static const size_t slot_owner_bytes = VQ_MAX_QUEUES * sizeof(struct vq_slot);
 static const size_t tokens_bytes = VQ_MAX_TOKENS * sizeof(struct vq_token);
 
 static void unmap_traffic(struct session *s)
@@ -1436,7 +1436,7 @@ static int queue_slot(const struct session *s, uint64_t vq, __u32 *slot)
 
 	for (int i = 0; i < VQ_SLOT_PROBES; i++) {
 		*slot = (h + i) & (VQ_MAX_QUEUES - 1);
-		if (s->slot_owner[*slot] == vq)
+		if (s->slot_owner[*slot].owner == vq)
 			return 0;
 	}
 	return -1;
@@ -1455,8 +1455,8 @@ int session_queue_traffic(struct session *s, uint64_t vq, struct vq_traffic *sum
 	if (bpf_map__lookup_elem(s->traffic->maps.traffic, &slot, sizeof(slot), s->percpu,
 				 (size_t)s->ncpus * sizeof(*cpu), 0))
 		return -1;
+	sum->kicks = s->slot_owner[slot].kicks;	/* shared, beside the claim */
 	for (int c = 0; c < s->ncpus; c++) {
-		sum->kicks += cpu[c].kicks;
 		sum->interrupts += cpu[c].interrupts;
 		sum->spurious += cpu[c].spurious;
 		sum->added += cpu[c].added;
