@@ -42,6 +42,18 @@ struct {
 	__type(value, struct vq_irq_first);
 } irq_first SEC(".maps");
 
+/* Written by user space only: /proc/interrupts' total of each irq when the
+ * counting began, plus 1 (0: not yet), where the interrupts come from there
+ * (session.c open_irq_totals); pinned with the counters, so that a
+ * restarted daemon counts from the same point. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, VQ_MAX_IRQS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} irq_base SEC(".maps");
+
 
 static __always_inline struct vq_irq_count *irq_slot(int irq)
 {

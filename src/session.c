@@ -234,7 +234,8 @@ struct session {
 	 * /proc/interrupts since the session opened (irq_base), read again
 	 * at most every IRQ_REREAD_MS */
 	bool irqs_from_proc;
-	uint64_t *irq_base, *irq_now;
+	volatile __u64 *irq_base;	/* the irq_base map, mapped: total + 1 */
+	uint64_t *irq_now, *irq_next;	/* the last totals read, and a buffer */
 	size_t n_irq_totals;
 	uint64_t irq_read_ms;
 };
@@ -716,6 +717,7 @@ static const struct {
 	{ OBJ_TRAFFIC, "tokens", "traffic_tokens" },
 	{ OBJ_TRAFFIC, "lost", "traffic_lost" },
 	{ OBJ_IRQ, "irq_counts", "irq_counts" },
+	{ OBJ_IRQ, "irq_base", "irq_base" },
 	{ OBJ_IRQ, "lost", "irq_lost" },
 	{ OBJ_RING, "ring_counts", "ring_counts" },
 };
@@ -1168,31 +1170,50 @@ static void open_irq_totals(struct session *s)
 		entry |= hook_defs[i].cap == CAP_IRQ_FIRST && s->status[i].attached;
 		exit_ |= hook_defs[i].cap == CAP_IRQ_TP && s->status[i].attached;
 	}
+	void *base;
+
 	if (!exit_ || entry || !s->irq)
 		return;
-	s->n_irq_totals = bpf_map__max_entries(s->irq->maps.irq_counts);
-	s->irq_base = calloc(s->n_irq_totals, sizeof(*s->irq_base));
+	s->n_irq_totals = bpf_map__max_entries(s->irq->maps.irq_base);
+	base = mmap(NULL, s->n_irq_totals * sizeof(*s->irq_base), PROT_READ | PROT_WRITE,
+		    MAP_SHARED, bpf_map__fd(s->irq->maps.irq_base), 0);
 	s->irq_now = calloc(s->n_irq_totals, sizeof(*s->irq_now));
-	if (s->irq_base && s->irq_now && !read_irq_totals(s->irq_base, s->n_irq_totals)) {
-		s->irqs_from_proc = true;
-		s->irq_read_ms = 0;
+	s->irq_next = calloc(s->n_irq_totals, sizeof(*s->irq_next));
+	if (base == MAP_FAILED || !s->irq_now || !s->irq_next ||
+	    read_irq_totals(s->irq_now, s->n_irq_totals)) {
+		if (base != MAP_FAILED)
+			munmap(base, s->n_irq_totals * sizeof(*s->irq_base));
+		return;
 	}
+	s->irq_base = base;
+	/* a pinned map an earlier vqwatch filled: go on from its start */
+	for (size_t i = 0; i < s->n_irq_totals; i++)
+		if (!s->irq_base[i])
+			s->irq_base[i] = s->irq_now[i] + 1;
+	s->irqs_from_proc = true;
+	s->irq_read_ms = monotonic_ms();
 }
 
 static uint64_t proc_interrupts(struct session *s, int irq)
 {
 	uint64_t now = monotonic_ms();
 
+	uint64_t base;
+
 	if (now - s->irq_read_ms >= IRQ_REREAD_MS) {
-		if (read_irq_totals(s->irq_now, s->n_irq_totals))
-			memcpy(s->irq_now, s->irq_base, s->n_irq_totals * sizeof(*s->irq_now));
+		/* unreadable this time: the last totals stand */
+		if (!read_irq_totals(s->irq_next, s->n_irq_totals))
+			memcpy(s->irq_now, s->irq_next, s->n_irq_totals * sizeof(*s->irq_now));
 		s->irq_read_ms = now;
 	}
 	if ((size_t)irq >= s->n_irq_totals)
 		return 0;
-	if (s->irq_now[irq] < s->irq_base[irq])	/* freed and allocated again */
-		s->irq_base[irq] = 0;
-	return s->irq_now[irq] - s->irq_base[irq];
+	base = s->irq_base[irq] - 1;
+	if (s->irq_now[irq] < base) {	/* freed and allocated again */
+		s->irq_base[irq] = 1;
+		base = 0;
+	}
+	return s->irq_now[irq] - base;
 }
 
 struct session *session_open(const struct session_opts *opts, char *err, size_t errlen)
@@ -1274,8 +1295,10 @@ void session_close(struct session *s)
 		destroy_object(s, (enum session_object)id);
 	free(s->percpu);
 	free(s->syms);
-	free(s->irq_base);
+	if (s->irq_base)
+		munmap((void *)s->irq_base, s->n_irq_totals * sizeof(*s->irq_base));
 	free(s->irq_now);
+	free(s->irq_next);
 	free(s);
 }
 
