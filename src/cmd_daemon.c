@@ -384,6 +384,7 @@ static void reload(struct daemon *d)
 	struct daemon_config file = { 0 }, eff;
 	struct web_config web = { 0 };
 	SSL_CTX *web_ctx = NULL;
+	const char *conflict;
 	struct collect_config config;
 	struct listen_spec spec;
 	struct listen_addr addr;
@@ -403,8 +404,8 @@ static void reload(struct daemon *d)
 	default_listen(d, &eff);
 
 	/* what can fail, before anything changes */
-	if (config_detail_conflict(eff.detail, eff.latency_sample)) {
-		strbuf_copy(err, sizeof(err), config_detail_conflict(eff.detail, eff.latency_sample));
+	if ((conflict = config_detail_conflict(eff.detail, eff.latency_sample))) {
+		strbuf_copy(err, sizeof(err), conflict);
 		goto refuse;
 	}
 	if (eff.web_config_file &&
@@ -605,6 +606,7 @@ static int parse_options(struct daemon *d, int argc, char **argv)
  * be refused is refused before anything starts.  -1, or the exit code. */
 static int configure(struct daemon *d)
 {
+	const char *conflict;
 	char err[1024];
 	int ret;
 
@@ -624,8 +626,8 @@ static int configure(struct daemon *d)
 	}
 	config_overlay(&d->eff, &d->file);
 	config_overlay(&d->eff, &d->cli);
-	if (config_detail_conflict(d->eff.detail, d->eff.latency_sample)) {
-		p_err(CMD, "%s", config_detail_conflict(d->eff.detail, d->eff.latency_sample));
+	if ((conflict = config_detail_conflict(d->eff.detail, d->eff.latency_sample))) {
+		p_err(CMD, "%s", conflict);
 		return EXIT_USAGE;
 	}
 	if (d->eff.pin_dir && !(d->pin_dir = strdup(d->eff.pin_dir))) {

@@ -447,9 +447,9 @@ static bool kprobes_available(void)
 	return access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
 }
 
-/* Decide each hook's candidate variants before anything is loaded. */
 /* --detail counts: no program per buffer or per queue interrupt on the I/O
- * path (the ring and the irq tracepoint's exit give the counts). */
+ * path (the ring, /proc/interrupts and the irq tracepoint's exit give the
+ * counts). */
 bool session_cap_in_detail(enum session_cap c, enum session_detail d)
 {
 	return d == SESSION_DETAIL_FULL ||
@@ -465,11 +465,12 @@ static void leave_out_per_buffer(struct session *s)
 			s->hooks[i].candidate[v] = false;
 			strbuf_copy(s->hooks[i].why_not[v], sizeof(s->hooks[i].why_not[v]),
 				    "left out by --detail counts (it runs per buffer or per "
-				    "interrupt; the ring and the irq tracepoint count instead)");
+				    "interrupt; the ring and /proc/interrupts count instead)");
 		}
 	}
 }
 
+/* Decide each hook's candidate variants before anything is loaded. */
 static void probe_hooks(struct session *s)
 {
 	bool want[N_VARIANTS] = { true, true, true };
@@ -815,9 +816,9 @@ static int open_object(struct session *s, enum session_object id)
 		break;
 	case OBJ_TRAFFIC:
 		s->traffic = traffic_bpf__open();
+		/* counts loads no add program: 1 there means nothing */
 		if (s->traffic)
-			s->traffic->rodata->latency_sample = s->opts.latency_sample > 1 ?
-							     s->opts.latency_sample : 1;
+			s->traffic->rodata->latency_sample = session_latency_sample(s) ?: 1;
 		s->objs[id] = s->traffic ? s->traffic->obj : NULL;
 		break;
 	case OBJ_IRQ:
@@ -1164,15 +1165,10 @@ static int read_irq_totals(uint64_t *totals, size_t n)
  */
 static void open_irq_totals(struct session *s)
 {
-	bool entry = false, exit_ = false;
-
-	for (size_t i = 0; i < N_HOOKS; i++) {
-		entry |= hook_defs[i].cap == CAP_IRQ_FIRST && s->status[i].attached;
-		exit_ |= hook_defs[i].cap == CAP_IRQ_TP && s->status[i].attached;
-	}
 	void *base;
 
-	if (!exit_ || entry || !s->irq)
+	if (!s->irq || !cap_attached(s, CAP_IRQ_TP, N_HOOKS) ||
+	    cap_attached(s, CAP_IRQ_FIRST, N_HOOKS))
 		return;
 	s->n_irq_totals = bpf_map__max_entries(s->irq->maps.irq_base);
 	base = mmap(NULL, s->n_irq_totals * sizeof(*s->irq_base), PROT_READ | PROT_WRITE,
@@ -1196,9 +1192,7 @@ static void open_irq_totals(struct session *s)
 
 static uint64_t proc_interrupts(struct session *s, int irq)
 {
-	uint64_t now = monotonic_ms();
-
-	uint64_t base;
+	uint64_t now = monotonic_ms(), base;
 
 	if (now - s->irq_read_ms >= IRQ_REREAD_MS) {
 		/* unreadable this time: the last totals stand */
@@ -1320,8 +1314,9 @@ enum session_detail session_detail(const struct session *s)
 
 unsigned int session_latency_sample(const struct session *s)
 {
-	return s->opts.detail == SESSION_DETAIL_FULL && s->opts.latency_sample > 1 ?
-	       s->opts.latency_sample : s->opts.detail == SESSION_DETAIL_FULL;
+	if (s->opts.detail != SESSION_DETAIL_FULL)
+		return 0;
+	return s->opts.latency_sample > 1 ? s->opts.latency_sample : 1;
 }
 
 const struct session_caps *session_caps(const struct session *s)

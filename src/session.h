@@ -40,8 +40,9 @@ int session_mode_parse(const char *s);
  *   full    counts plus bytes and the add-to-used latency: the add and
  *           get_buf programs run per buffer, vring_interrupt per interrupt
  *   counts  no program per buffer: buffers added and completed, in flight
- *           and stalls from the ring indexes, sampled; interrupts from the
- *           irq tracepoint's exit alone; kicks from the notify hooks
+ *           and stalls from the ring indexes, sampled; interrupts from
+ *           /proc/interrupts, spurious ones from the irq tracepoint's exit;
+ *           kicks from the notify hooks
  */
 enum session_detail {
 	SESSION_DETAIL_FULL,
