@@ -5,10 +5,12 @@
  * (learned from an interrupt's dev_id or from a creation hook) or a struct
  * virtio_device *, it describes the device (index, ID, negotiated features)
  * and walks vdev->vqs: each queue's index, name, ring size, free entries,
- * and for split rings the device's used->idx and the driver's avail index.
- * Sampled deltas of those give completions and in-flight buffers in every
- * attach mode, tracepoint-only included (TESTBED: "Ring state with no hot
- * path at all").  Loads where kprobes and fentry are refused.
+ * its ring's indexes (split: the device's used->idx and the driver's avail
+ * index; packed: the driver's positions and wrap counters) and each side's
+ * notification flags.  Sampled deltas of those give completions and
+ * in-flight buffers in every attach mode, tracepoint-only included
+ * (TESTBED: "Ring state with no hot path at all").  Loads where kprobes and
+ * fentry are refused.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -31,6 +33,50 @@ struct {
 /* Output, read by user space after each run (one run at a time). */
 struct vq_snap_queue snap_queues[VQ_SNAP_QUEUES];
 
+/* Before Linux 5.19 a packed ring's used wrap counter was a field of its
+ * own; since, it is bit 15 of last_used_idx. */
+struct vring_virtqueue_packed___old {
+	bool used_wrap_counter;
+};
+
+struct vring_virtqueue___old {
+	struct vring_virtqueue_packed___old packed;
+};
+
+#define PACKED_WRAP_BIT 15	/* VRING_PACKED_EVENT_F_WRAP_CTR */
+
+static __always_inline void read_packed(struct vring_virtqueue *vvq, struct vq_snap_queue *out)
+{
+	struct vring_virtqueue___old *old = (void *)vvq;
+	__u16 last_used = BPF_CORE_READ(vvq, last_used_idx);
+
+	out->num = BPF_CORE_READ(vvq, packed.vring.num);
+	out->avail_idx = BPF_CORE_READ(vvq, packed.next_avail_idx);
+	out->avail_wrap = BPF_CORE_READ(vvq, packed.avail_wrap_counter);
+	if (bpf_core_field_exists(old->packed.used_wrap_counter)) {
+		out->used_wrap = BPF_CORE_READ(old, packed.used_wrap_counter);
+	} else {
+		out->used_wrap = last_used >> PACKED_WRAP_BIT;
+		last_used &= (1u << PACKED_WRAP_BIT) - 1;
+	}
+	/* the device's progress past the driver's is only in the
+	 * descriptors' flags: completions count as the driver takes them */
+	out->last_used_idx = last_used;
+	out->used_idx = last_used;
+	out->driver_flags = BPF_CORE_READ(vvq, packed.vring.driver, flags);
+	out->device_flags = BPF_CORE_READ(vvq, packed.vring.device, flags);
+}
+
+static __always_inline void read_split(struct vring_virtqueue *vvq, struct vq_snap_queue *out)
+{
+	out->num = BPF_CORE_READ(vvq, split.vring.num);
+	out->used_idx = BPF_CORE_READ(vvq, split.vring.used, idx);
+	out->avail_idx = BPF_CORE_READ(vvq, split.avail_idx_shadow);
+	out->last_used_idx = BPF_CORE_READ(vvq, last_used_idx);
+	out->driver_flags = BPF_CORE_READ(vvq, split.avail_flags_shadow);
+	out->device_flags = BPF_CORE_READ(vvq, split.vring.used, flags);
+}
+
 static __always_inline void read_queue(struct virtqueue *vq, struct vq_snap_queue *out)
 {
 	struct vring_virtqueue *vvq = (void *)vq;	/* vq is its first member */
@@ -41,14 +87,11 @@ static __always_inline void read_queue(struct virtqueue *vq, struct vq_snap_queu
 	out->index = BPF_CORE_READ(vq, index);
 	out->num_free = BPF_CORE_READ(vq, num_free);
 	out->packed = BPF_CORE_READ(vvq, packed_ring);
-	if (out->packed) {
-		out->num = BPF_CORE_READ(vvq, packed.vring.num);
-	} else {
-		out->num = BPF_CORE_READ(vvq, split.vring.num);
-		out->used_idx = BPF_CORE_READ(vvq, split.vring.used, idx);
-		out->avail_idx = BPF_CORE_READ(vvq, split.avail_idx_shadow);
-		out->last_used_idx = BPF_CORE_READ(vvq, last_used_idx);
-	}
+	out->indirect = BPF_CORE_READ(vvq, indirect);
+	if (out->packed)
+		read_packed(vvq, out);
+	else
+		read_split(vvq, out);
 	/* The verifier refuses a string read straight into the context. */
 	np = BPF_CORE_READ(vq, name);
 	bpf_probe_read_kernel_str(name, sizeof(name), np);

@@ -125,16 +125,27 @@ struct vq_snap_queue {
 	__u32 index;
 	__u32 num;		/* ring size */
 	__u32 num_free;
-	__u16 used_idx;		/* the device's used->idx */
-	__u16 avail_idx;	/* the driver's avail_idx_shadow */
-	__u16 last_used_idx;	/* what the driver consumed */
-	__u8 packed;		/* packed ring: the idx fields are 0 */
-	__u8 pad;
-	__u32 pad2;
+	/* split: free-running indexes (mod 65536).  packed: positions in
+	 * the ring (0..num-1), each with its wrap counter */
+	__u16 used_idx;		/* split: the device's used->idx; packed: = last_used_idx */
+	__u16 avail_idx;	/* split: avail_idx_shadow; packed: next_avail_idx */
+	__u16 last_used_idx;	/* what the driver consumed (packed: wrap bit cleared) */
+	__u8 packed;		/* VIRTIO_F_RING_PACKED ring */
+	__u8 indirect;		/* the queue may use indirect descriptors */
+	/* notification suppression, as each side last asked: split, the
+	 * avail ring's flags (VRING_AVAIL_F_NO_INTERRUPT, the driver's
+	 * shadow) and the used ring's (VRING_USED_F_NO_NOTIFY, the
+	 * device's); packed, the driver and device event areas' flags
+	 * (VRING_PACKED_EVENT_FLAG_ENABLE 0, DISABLE 1, DESC 2) */
+	__u16 driver_flags;
+	__u16 device_flags;
+	__u8 avail_wrap;	/* packed: the driver's avail wrap counter */
+	__u8 used_wrap;		/* packed: the wrap counter of last_used_idx */
+	__u8 pad[6];
 	char name[VQ_NAME_LEN];
 };
 
-_Static_assert(sizeof(struct vq_snap_queue) == 64, "vq_snap_queue layout");
+_Static_assert(sizeof(struct vq_snap_queue) == 72, "vq_snap_queue layout");
 
 /* Completions and adds user space derived from sampled ring indexes, per
  * queue; a map (written by user space only) so that a pinned daemon keeps

@@ -22,7 +22,7 @@ struct tracked_device {
 	uint64_t vdev;
 	int dev_index;		/* -1 until read */
 	unsigned int device_id;
-	uint64_t features[2];	/* negotiated, as the ring program read them */
+	struct vq_features features;	/* negotiated, as the ring program read them */
 	bool snapped;		/* read at least once */
 	bool gone;		/* its sysfs directory disappeared */
 	/* once gone: vdev is 0, so that a device later allocated at the same
@@ -42,8 +42,11 @@ struct tracked_queue {
 	bool deleted;		/* by vring_del_virtqueue, or gone from its device's list */
 	unsigned int seen_walk;	/* the last device walk that listed it */
 	int irq;		/* its own vector, -1 */
-	/* ring sampling (split rings) */
+	/* ring sampling: the last read, and counting from it (ring_positions) */
+	struct vq_snap_queue ring;
+	bool ring_read;
 	bool ring_known;
+	uint32_t ring_range;
 	uint16_t last_used, last_avail;
 	uint64_t ring_completed, ring_added;
 	struct ring_watch watch;	/* sampled often enough for its rate */
@@ -253,11 +256,14 @@ static void on_irq(void *arg, int irq, const struct vq_irq_count *sum)
 }
 
 static void sample_ring(struct session *s, struct tracked_queue *q, const struct vq_snap_queue *sq,
-			uint64_t now)
+			unsigned int device_id, const struct vq_features *features, uint64_t now)
 {
 	struct vq_ring_count rc = { 0 };
+	struct ring_pos p;
 
-	if (sq->packed) {	/* no split indexes to read */
+	q->ring = *sq;
+	q->ring_read = true;
+	if (!ring_positions(sq, features, virtio_queue_single_element(device_id, q->name), &p) || (q->ring_known && q->ring_range != p.range)) {
 		q->ring_known = false;
 		return;
 	}
@@ -276,27 +282,29 @@ static void sample_ring(struct session *s, struct tracked_queue *q, const struct
 
 		q->ring_known = true;
 		q->last_change_ns = now;
-		q->last_avail = sq->avail_idx;
 		/* first sampled after its first interrupt: count from there, the
-		 * buffers in flight then as added since */
-		if (!session_irq_first(s, q->irq, &first_vq, &first_used) && first_vq == q->vq) {
-			q->ring_completed = (uint16_t)(sq->used_idx - first_used);
-			q->ring_added = (uint16_t)(sq->avail_idx - first_used);
+		 * buffers in flight then as added since (split rings: the irq
+		 * program reads no packed positions) */
+		if (!sq->packed && !session_irq_first(s, q->irq, &first_vq, &first_used) &&
+		    first_vq == q->vq) {
+			q->ring_completed = ring_delta(first_used, p.used, p.range);
+			q->ring_added = ring_delta(first_used, p.avail, p.range);
 		}
-		ring_watch_step(&q->watch, now, 0);
+		ring_watch_step(&q->watch, now, 0, p.range);
 	} else {
-		uint16_t used = (uint16_t)(sq->used_idx - q->last_used);
-		uint16_t avail = (uint16_t)(sq->avail_idx - q->last_avail);
+		uint32_t used = ring_delta(q->last_used, p.used, p.range);
+		uint32_t avail = ring_delta(q->last_avail, p.avail, p.range);
 
 		q->ring_completed += used;
 		q->ring_added += avail;
 		if (used)
 			q->last_change_ns = now;
-		ring_watch_step(&q->watch, now, used > avail ? used : avail);
+		ring_watch_step(&q->watch, now, used > avail ? used : avail, p.range);
 	}
-	q->last_used = sq->used_idx;
-	q->last_avail = sq->avail_idx;
-	q->inflight = (uint16_t)(sq->avail_idx - sq->used_idx);
+	q->ring_range = p.range;
+	q->last_used = (uint16_t)p.used;
+	q->last_avail = (uint16_t)p.avail;
+	q->inflight = ring_delta(p.used, p.avail, p.range);
 	if (!q->inflight)
 		q->last_change_ns = now;
 	rc.completed = q->ring_completed;
@@ -329,8 +337,8 @@ static void snapshot_device(struct bpf_source *src, struct tracked_device *d, ui
 		complete = !snap->dev.more;
 		d->dev_index = snap->dev.dev_index;
 		d->device_id = snap->dev.device_id;
-		d->features[0] = snap->dev.features[0];
-		d->features[1] = snap->dev.features[1];
+		d->features.word[0] = snap->dev.features[0];
+		d->features.word[1] = snap->dev.features[1];
 		d->snapped = true;
 		for (unsigned int i = 0; i < snap->dev.n_queues && i < VQ_SNAP_QUEUES; i++) {
 			const struct vq_snap_queue *sq = &snap->queues[i];
@@ -345,7 +353,7 @@ static void snapshot_device(struct bpf_source *src, struct tracked_device *d, ui
 			q->num = sq->num;
 			memcpy(q->name, sq->name, sizeof(q->name));
 			q->name[sizeof(q->name) - 1] = '\0';
-			sample_ring(src->s, q, sq, now);
+			sample_ring(src->s, q, sq, d->device_id, &d->features, now);
 		}
 		skip += snap->dev.n_queues;
 	} while (snap->dev.more && snap->dev.n_queues);
@@ -429,6 +437,27 @@ static void set(struct vq_counter *c, uint64_t v)
 {
 	c->known = true;
 	c->value = v;
+}
+
+/* The ring as the last walk read it; a queue whose device left has none. */
+static void fill_ring(const struct tracked_queue *t, struct vq_queue *q)
+{
+	const struct vq_snap_queue *r = &t->ring;
+
+	if (!t->ring_read || t->retired || t->deleted)
+		return;
+	q->ring = (struct vq_ring){
+		.known = true,
+		.packed = r->packed,
+		.avail = r->avail_idx,
+		.used = r->used_idx,
+		.last_used = r->last_used_idx,
+		.avail_wrap = r->packed ? r->avail_wrap : VQ_NULL_INDEX,
+		.used_wrap = r->packed ? r->used_wrap : VQ_NULL_INDEX,
+		.num_free = r->num_free,
+		.driver_flags = r->driver_flags,
+		.device_flags = r->device_flags,
+	};
 }
 
 static int by_index(const void *a, const void *b)
@@ -606,8 +635,7 @@ static int fill_device(struct bpf_source *src, struct vq_report *r, struct track
 		d->type_id = t->device_id;
 		d->type = virtio_type_by_id(t->device_id);
 		strbuf_copy(d->transport, sizeof(d->transport), "unknown");
-		d->negotiated.word[0] = t->features[0];
-		d->negotiated.word[1] = t->features[1];
+		d->negotiated = t->features;
 		d->negotiated_known = t->snapped;
 		d->note = t->gone ? "removed during the trace: its queues and counts as "
 				    "last seen" : "appeared after sysfs was read";
@@ -657,6 +685,7 @@ static int fill_device(struct bpf_source *src, struct vq_report *r, struct track
 			if (q->irq < 0 && !strcmp(old[k].name, q->name))
 				q->irq = old[k].irq;
 		fill_counters(src, tq, q, now);
+		fill_ring(tq, q);
 	}
 	if (!d->n_queues) {	/* nothing traced: keep what sysfs had */
 		free(d->queues);

@@ -34,6 +34,18 @@ struct vq_counter {
 	uint64_t value;
 };
 
+/* A queue's ring as last read (the BPF ring program): its format, the
+ * driver's and device's positions, and each side's notification flags
+ * (docs/json.md "ring").  known false where nothing read it. */
+struct vq_ring {
+	bool known, packed;
+	/* split: free-running 16-bit indexes; packed: positions 0..size-1 */
+	unsigned int avail, used, last_used;
+	int avail_wrap, used_wrap;	/* packed only, else VQ_NULL_INDEX */
+	unsigned int num_free;
+	unsigned int driver_flags, device_flags;
+};
+
 /* Add-to-completion latency, log2 slots of microseconds (vqwatch_hist.h). */
 struct vq_hist {
 	bool known;
@@ -70,6 +82,7 @@ struct vq_queue {
 	/* times queue-stalled began on it since the collection started */
 	struct vq_counter stalls;
 	struct vq_hist latency;
+	struct vq_ring ring;
 };
 
 /* Balloon activity (docs/metrics.md vqwatch_balloon_*); counters null when unseen. */

@@ -120,6 +120,27 @@ static void write_vmm_index(struct json_writer *w, const struct vq_report *r,
 	json_object_end(w);
 }
 
+/* "ring": the ring as last read, null where nothing read it. */
+static void write_ring(struct json_writer *w, const struct vq_ring *ring)
+{
+	json_name(w, "ring");
+	if (!ring->known) {
+		json_null(w);
+		return;
+	}
+	json_object_begin(w);
+	string_or_null(w, "format", ring->packed ? "packed" : "split");
+	index_or_null(w, "avail", (int)ring->avail);
+	index_or_null(w, "avail_wrap", ring->avail_wrap);
+	index_or_null(w, "used", (int)ring->used);
+	index_or_null(w, "used_wrap", ring->used_wrap);
+	index_or_null(w, "last_used", (int)ring->last_used);
+	index_or_null(w, "num_free", (int)ring->num_free);
+	index_or_null(w, "driver_flags", (int)ring->driver_flags);
+	index_or_null(w, "device_flags", (int)ring->device_flags);
+	json_object_end(w);
+}
+
 static void write_queue(struct json_writer *w, const struct vq_report *r,
 			const struct vq_device *d, const struct vq_queue *q)
 {
@@ -145,6 +166,7 @@ static void write_queue(struct json_writer *w, const struct vq_report *r,
 	counter(w, "oldest_inflight_ms", &q->oldest_inflight_ms);
 	counter(w, "stalls", &q->stalls);
 	latency(w, &q->latency);
+	write_ring(w, &q->ring);
 	json_object_end(w);
 }
 

@@ -386,6 +386,17 @@ static void write_features(FILE *out, const struct vq_report *r)
 
 /* ---- queues -------------------------------------------------------- */
 
+/* "split" or "packed": as the ring program read it, else from the
+ * negotiated features; NULL when neither is known. */
+static const char *ring_format(const struct vq_device *d, const struct vq_queue *q)
+{
+	if (q->ring.known)
+		return q->ring.packed ? "packed" : "split";
+	if (d->negotiated_known)
+		return features_has(&d->negotiated, VQ_F_RING_PACKED) ? "packed" : "split";
+	return NULL;
+}
+
 static void write_queue_info(FILE *out, const struct vq_report *r)
 {
 	bool any = false;
@@ -395,7 +406,8 @@ static void write_queue_info(FILE *out, const struct vq_report *r)
 	if (!any)
 		return;
 	family(out, "queue_info", "gauge",
-	       "A queue's spec role, the spec's index for it and the driver's slot; always 1.");
+	       "A queue's spec role, the spec's index for it, the driver's slot and its ring's "
+	       "format; always 1.");
 	for (size_t i = 0; i < r->n_devices; i++) {
 		const struct vq_device *d = &r->devices[i];
 
@@ -408,6 +420,8 @@ static void write_queue_info(FILE *out, const struct vq_report *r)
 			label(out, &first, "role", q->role);
 			index_label(out, &first, "spec_index", q->spec_index);
 			index_label(out, &first, "driver_slot", q->driver_slot);
+			if (ring_format(d, q))
+				label(out, &first, "ring", ring_format(d, q));
 			fputs("} 1\n", out);
 		}
 	}

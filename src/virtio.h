@@ -18,8 +18,13 @@
 /* Device IDs (spec 5, "Device Types") that code, not only the type table,
  * needs to name; the table uses these names for them too. */
 #define VQ_ID_BLK	2
+#define VQ_ID_RNG	4
 #define VQ_ID_BALLOON	5
 #define VQ_ID_SCSI	8
+
+/* Transport feature bits (spec 6) that code reads. */
+#define VQ_F_RING_INDIRECT_DESC	28
+#define VQ_F_RING_PACKED	34
 
 struct vq_features {
 	uint64_t word[2];
@@ -124,5 +129,12 @@ int virtio_feature_parse(const struct vq_device_type *type, const char *name);
  * False for a role no table lists, and for a NULL type.
  */
 bool virtio_role_prompt(const struct vq_device_type *type, const char *role);
+/*
+ * Does Linux's driver of device type_id put exactly one element in every
+ * buffer of its queue named linux_name (vq->name)?  Then a packed ring's
+ * positions count that queue's buffers even without indirect descriptors.
+ * False for a queue the table does not list.
+ */
+bool virtio_queue_single_element(unsigned int type_id, const char *linux_name);
 
 #endif

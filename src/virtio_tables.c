@@ -891,3 +891,35 @@ bool virtio_role_prompt(const struct vq_device_type *type, const char *role)
 	}
 	return false;
 }
+
+/*
+ * Queues whose Linux driver puts one scatterlist element in every buffer
+ * (5.10 to 6.18): a packed ring's descriptors are its buffers there, with
+ * indirect descriptors or without (QEMU's balloon does not negotiate
+ * them).  Not listed: queues with longer buffers (blk requests, net's
+ * control and transmit queues, the balloon's reporting_vq, up to 32 pages
+ * of free page reports per buffer) and those not checked.
+ */
+static const struct single_element_queue {
+	unsigned int type_id;
+	const char *linux_name;
+} single_element_queues[] = {
+	/* virtio_balloon.c tell_host(), stats_handle_request(),
+	 * init_vqs(), send_cmd_id_start(), get_free_page_and_send():
+	 * sg_init_one each */
+	{ VQ_ID_BALLOON, "inflate" },
+	{ VQ_ID_BALLOON, "deflate" },
+	{ VQ_ID_BALLOON, "stats" },
+	{ VQ_ID_BALLOON, "free_page_vq" },
+	/* virtio-rng.c request_entropy(): sg_init_one */
+	{ VQ_ID_RNG, "input" },
+};
+
+bool virtio_queue_single_element(unsigned int type_id, const char *linux_name)
+{
+	for (size_t i = 0; linux_name && i < ARRAY_SIZE(single_element_queues); i++)
+		if (single_element_queues[i].type_id == type_id &&
+		    !strcmp(single_element_queues[i].linux_name, linux_name))
+			return true;
+	return false;
+}

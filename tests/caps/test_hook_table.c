@@ -354,11 +354,14 @@ static void test_model_counters_named(void **state)
 						session_counter_name((enum session_counter)k));
 	}
 	/* struct vq_queue: eleven struct vq_counter from kicks to stalls, then
-	 * the latency histogram */
+	 * the latency histogram, then the ring's state (no counter) */
 	assert_int_equal(offsetof(struct vq_queue, latency) - offsetof(struct vq_queue, kicks),
 			 (ARRAY_SIZE(model_counters) - 1) * sizeof(struct vq_counter));
 	assert_int_equal(offsetof(struct vq_queue, latency) + sizeof(struct vq_hist),
-			 sizeof(struct vq_queue));
+			 offsetof(struct vq_queue, ring));
+	assert_int_equal(sizeof(struct vq_queue) - _Alignof(struct vq_queue),
+			 (offsetof(struct vq_queue, ring) + sizeof(struct vq_ring) - 1) /
+			 _Alignof(struct vq_queue) * _Alignof(struct vq_queue));
 }
 
 int main(void)

@@ -295,6 +295,46 @@ static void test_report_hooks(void **state)
 	report_free(&r);
 }
 
+/* A queue's ring: null where nothing read it; a packed one with its wrap
+ * counters, a split one with them null. */
+static void test_report_ring(void **state)
+{
+	struct vq_report r;
+	struct vq_queue *q;
+	char *json;
+
+	(void)state;
+	build_report(&r);
+	json = render(&r);
+	assert_has(json, "\"ring\": null");
+	free(json);
+
+	q = &r.devices[0].queues[0];
+	q->ring = (struct vq_ring){ .known = true, .packed = true, .avail = 7, .avail_wrap = 0,
+				    .used = 5, .used_wrap = 1, .last_used = 5, .num_free = 254,
+				    .driver_flags = 1, .device_flags = 0 };
+	json = render(&r);
+	assert_has(json, "\"format\": \"packed\"");
+	assert_has(json, "\"avail\": 7");
+	assert_has(json, "\"avail_wrap\": 0");
+	assert_has(json, "\"used\": 5");
+	assert_has(json, "\"used_wrap\": 1");
+	assert_has(json, "\"num_free\": 254");
+	assert_has(json, "\"driver_flags\": 1");
+	assert_lacks(json, "\"ring\": null");
+	free(json);
+
+	q->ring = (struct vq_ring){ .known = true, .avail = 65535, .avail_wrap = VQ_NULL_INDEX,
+				    .used = 65534, .used_wrap = VQ_NULL_INDEX, .last_used = 65534 };
+	json = render(&r);
+	assert_has(json, "\"format\": \"split\"");
+	assert_has(json, "\"avail\": 65535");
+	assert_has(json, "\"avail_wrap\": null");
+	assert_has(json, "\"used_wrap\": null");
+	free(json);
+	report_free(&r);
+}
+
 /* Device strings come from sysfs and vq->name: escaped, still valid. */
 static void test_report_hostile_strings(void **state)
 {
@@ -319,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_report_fields),
 		cmocka_unit_test(test_report_nulls),
 		cmocka_unit_test(test_report_hooks),
+		cmocka_unit_test(test_report_ring),
 		cmocka_unit_test(test_report_hostile_strings),
 	};
 

@@ -110,6 +110,7 @@ static void build_report(struct vq_report *r)
 	set_counter(&q->in_bytes, UINT64_MAX);
 	set_counter(&q->inflight, 2);
 	set_counter(&q->oldest_inflight_ms, 1500);
+	q->ring = (struct vq_ring){ .known = true, .packed = true };	/* its features unknown */
 	/* kicks, spurious_interrupts, out_bytes: unknown, so absent */
 
 	assert_non_null(report_add_finding(r, SEVERITY_WARNING, "spec-index-deviation",
@@ -302,9 +303,10 @@ static void test_device_series(void **state)
 	build_report(&r);
 	text = render(&r, -1);
 	assert_line(text, "vqwatch_queue_info{device=\"virtio0\",device_type=\"balloon\",queue=\"3\","
-		    "name=\"reporting_vq\",role=\"reporting_vq\",spec_index=\"4\",driver_slot=\"\"} 1");
+		    "name=\"reporting_vq\",role=\"reporting_vq\",spec_index=\"4\",driver_slot=\"\","
+		    "ring=\"split\"} 1");	/* from the negotiated features */
 	assert_line(text, "vqwatch_queue_info{" BLK_Q ",role=\"requestq1\",spec_index=\"0\","
-		    "driver_slot=\"0\"} 1");
+		    "driver_slot=\"0\",ring=\"packed\"} 1");	/* as the ring program read it */
 	assert_line(text, "vqwatch_device_feature{device=\"virtio0\",device_type=\"balloon\","
 		    "bit=\"5\",name=\"REPORTING\",state=\"negotiated\"} 1");
 	assert_line(text, "vqwatch_device_feature{device=\"virtio0\",device_type=\"balloon\","

@@ -574,6 +574,22 @@ static void test_role_prompt(void **state)
 	assert_false(virtio_role_prompt(type("net"), NULL));
 }
 
+/* virtio_queue_single_element: by device ID and the driver's queue name. */
+static void test_queue_single_element(void **state)
+{
+	(void)state;
+	assert_true(virtio_queue_single_element(VQ_ID_BALLOON, "inflate"));
+	assert_true(virtio_queue_single_element(VQ_ID_BALLOON, "free_page_vq"));
+	assert_true(virtio_queue_single_element(VQ_ID_RNG, "input"));
+	/* up to 32 pages of free page reports per buffer */
+	assert_false(virtio_queue_single_element(VQ_ID_BALLOON, "reporting_vq"));
+	/* header, data and status */
+	assert_false(virtio_queue_single_element(VQ_ID_BLK, "req.0"));
+	/* another type's queue of the same name */
+	assert_false(virtio_queue_single_element(VQ_ID_BLK, "inflate"));
+	assert_false(virtio_queue_single_element(VQ_ID_BALLOON, NULL));
+}
+
 static void test_other_queue_names(void **state)
 {
 	/* First group's first role and Linux name (reference 3). */
@@ -645,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_console_queues),
 		cmocka_unit_test(test_other_queue_names),
 		cmocka_unit_test(test_role_prompt),
+		cmocka_unit_test(test_queue_single_element),
 	};
 
 	return cmocka_run_group_tests_name("virtio tables", tests, NULL, NULL);
