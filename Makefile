@@ -89,7 +89,7 @@ endif
 CORE_SRCS  := src/virtio_tables.c src/vmm_tables.c src/vmm_detect.c src/layout.c src/findings.c src/model.c \
 	      src/feature_mask.c src/hist.c src/json.c src/report_json.c src/report_text.c src/report_prom.c src/sysfs.c \
 	      src/pci_cfg.c src/devread.c src/filter.c src/window.c src/gzip.c src/listen.c \
-	      src/sd_listen.c src/ring_watch.c src/interrupts.c
+	      src/sd_listen.c src/ring_watch.c src/interrupts.c src/vvq_layout.c
 CMD_SRCS   := src/cmd_common.c src/cmd_layout.c src/cmd_audit.c src/cmd_trace.c src/cmd_metrics.c src/rebind.c \
 	      src/main.c src/collect.c src/process.c src/textfile.c src/cmd_daemon.c src/http.c src/log.c src/sd_notify.c \
 	      src/config.c src/tls.c
@@ -101,7 +101,11 @@ WEB_LIBS   := -lyaml -lcrypt -lcrypto
 SESSION_SRCS := src/session.c src/bpf_source.c
 APP_SRCS   := $(CORE_SRCS) $(WEB_SRCS) $(CMD_SRCS) $(SESSION_SRCS)
 BPF_PROGS  := irq ring queues traffic
-SKELS      := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
+# traffic_percpu: bpf/traffic.bpf.c built for kernels without BPF
+# compare-and-swap (before 5.12), whose verifier refuses an object holding
+# one even where it is never reached; the same maps and programs, loaded
+# through the traffic skeleton (session.c).
+SKELS      := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS) traffic_percpu)
 APP_OBJS   := $(patsubst src/%.c,$(OUTPUT)/%.o,$(APP_SRCS))
 
 # Sub-makes (make test) stay quiet about directories, so that each suite's
@@ -131,6 +135,11 @@ vmlinux-update-arm64:
 # Debug info stripped before embedding (BTF stays: CO-RE needs it).
 $(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.bpf.h include/*.h) $(VMLINUX_H) | $(OUTPUT)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(LLVM_STRIP) -g $@.tmp -o $@
+	rm -f $@.tmp
+
+$(OUTPUT)/traffic_percpu.bpf.o: bpf/traffic.bpf.c $(wildcard bpf/*.bpf.h include/*.h) $(VMLINUX_H) | $(OUTPUT)
+	$(CLANG) $(BPF_CFLAGS) -DVQ_PERCPU_SLOTS -c $< -o $@.tmp
 	$(LLVM_STRIP) -g $@.tmp -o $@
 	rm -f $@.tmp
 

@@ -77,6 +77,59 @@ static __always_inline void read_split(struct vring_virtqueue *vvq, struct vq_sn
 	out->device_flags = BPF_CORE_READ(vvq, split.vring.used, flags);
 }
 
+/*
+ * Kernels whose BTF lacks struct vring_virtqueue (src/vvq_layout.c): its
+ * fields read at the offsets user space set before load.  The verifier
+ * sees only one of the two ways: the other's relocations, which libbpf
+ * could not resolve there, are never reached.
+ */
+const volatile bool vvq_by_offsets = false;
+const volatile struct vq_vvq_offsets vvq_off = {};
+
+static __always_inline __u64 read_at(void *base, __u16 off, __u32 size)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, size, base + off);	/* size: 1, 2, 4 or 8 */
+	return v;
+}
+
+/* The used and event areas are the spec's own layouts: used->flags at 0,
+ * used->idx at 2; an event area's off_wrap at 0, flags at 2. */
+static __always_inline void read_by_offsets(void *vvq, struct vq_snap_queue *out)
+{
+	__u16 last_used = read_at(vvq, vvq_off.last_used_idx, 2);
+	void *used, *driver, *device;
+
+	out->packed = read_at(vvq, vvq_off.packed_ring, 1);
+	out->indirect = read_at(vvq, vvq_off.indirect, 1);
+	if (out->packed) {
+		out->num = read_at(vvq, vvq_off.packed_num, 4);
+		out->avail_idx = read_at(vvq, vvq_off.packed_next_avail_idx, 2);
+		out->avail_wrap = read_at(vvq, vvq_off.packed_avail_wrap_counter, 1);
+		if (vvq_off.packed_used_wrap_counter) {
+			out->used_wrap = read_at(vvq, vvq_off.packed_used_wrap_counter, 1);
+		} else {
+			out->used_wrap = last_used >> PACKED_WRAP_BIT;
+			last_used &= (1u << PACKED_WRAP_BIT) - 1;
+		}
+		out->last_used_idx = last_used;
+		out->used_idx = last_used;
+		driver = (void *)read_at(vvq, vvq_off.packed_driver, 8);
+		device = (void *)read_at(vvq, vvq_off.packed_device, 8);
+		out->driver_flags = read_at(driver, 2, 2);
+		out->device_flags = read_at(device, 2, 2);
+	} else {
+		out->num = read_at(vvq, vvq_off.split_num, 4);
+		used = (void *)read_at(vvq, vvq_off.split_used, 8);
+		out->used_idx = read_at(used, 2, 2);
+		out->device_flags = read_at(used, 0, 2);
+		out->avail_idx = read_at(vvq, vvq_off.split_avail_idx_shadow, 2);
+		out->driver_flags = read_at(vvq, vvq_off.split_avail_flags_shadow, 2);
+		out->last_used_idx = last_used;
+	}
+}
+
 static __always_inline void read_queue(struct virtqueue *vq, struct vq_snap_queue *out)
 {
 	struct vring_virtqueue *vvq = (void *)vq;	/* vq is its first member */
@@ -86,16 +139,29 @@ static __always_inline void read_queue(struct virtqueue *vq, struct vq_snap_queu
 	out->vq = (__u64)vq;
 	out->index = BPF_CORE_READ(vq, index);
 	out->num_free = BPF_CORE_READ(vq, num_free);
-	out->packed = BPF_CORE_READ(vvq, packed_ring);
-	out->indirect = BPF_CORE_READ(vvq, indirect);
-	if (out->packed)
-		read_packed(vvq, out);
-	else
-		read_split(vvq, out);
+	if (vvq_by_offsets) {
+		read_by_offsets(vvq, out);
+	} else {
+		out->packed = BPF_CORE_READ(vvq, packed_ring);
+		out->indirect = BPF_CORE_READ(vvq, indirect);
+		if (out->packed)
+			read_packed(vvq, out);
+		else
+			read_split(vvq, out);
+	}
 	/* The verifier refuses a string read straight into the context. */
 	np = BPF_CORE_READ(vq, name);
 	bpf_probe_read_kernel_str(name, sizeof(name), np);
 	__builtin_memcpy(out->name, name, sizeof(name));
+}
+
+/* Queue vq into snap_queues[n]: a global function, which the verifier
+ * checks once however often the walk calls it (a bounded walk that read
+ * the queue inline passed 5.10's million-instruction limit). */
+__noinline int read_queue_at(__u64 vq, __u32 n)
+{
+	read_queue((struct virtqueue *)vq, &snap_queues[n & (VQ_SNAP_QUEUES - 1)]);
+	return 0;
 }
 
 /* One step of the walk over vdev->vqs, run by bpf_loop: the verifier
@@ -119,15 +185,40 @@ static long walk_step(__u32 i, struct walk *w)
 			w->more = 1;
 			return 1;
 		}
-		read_queue(vq, &snap_queues[w->n & (VQ_SNAP_QUEUES - 1)]);
+		read_queue_at((__u64)vq, w->n);
 		w->n++;
 	}
 	w->pos = BPF_CORE_READ(pos, next);
 	return 0;
 }
 
-SEC("syscall")
-int vq_snapshot(struct vq_snap_ctx *snap)
+/* The walk without bpf_loop: the queues to skip, then the ones to read,
+ * in two loops whose only state is their counter (one loop that did both
+ * kept a path per queue skipped or read, past the verifier's limit). */
+static __always_inline void walk_bounded(struct walk *w)
+{
+	struct list_head *pos = w->pos;
+	__u32 i;
+
+	for (i = 0; i < WALK_MAX; i++) {
+		if (i >= w->skip || !pos || pos == w->head)
+			break;
+		pos = BPF_CORE_READ(pos, next);
+	}
+	for (i = 0; i < VQ_SNAP_QUEUES; i++) {
+		if (!pos || pos == w->head)
+			break;
+		/* list is the first member of struct virtqueue */
+		read_queue_at((__u64)((void *)pos - bpf_core_field_offset(struct virtqueue, list)), i);
+		pos = BPF_CORE_READ(pos, next);
+	}
+	w->n = i;
+	w->more = i == VQ_SNAP_QUEUES && pos && pos != w->head;
+}
+
+/* The device of the context and up to VQ_SNAP_QUEUES of its queues; the
+ * walk's steps run by bpf_loop, or where it is missing by a bounded loop. */
+static __always_inline int snapshot(struct vq_snap_ctx *snap, bool bounded)
 {
 	struct virtio_device *vdev = (void *)snap->vdev;
 	struct virtqueue *given = (void *)snap->vq;
@@ -148,8 +239,31 @@ int vq_snapshot(struct vq_snap_ctx *snap)
 	head = (void *)vdev + bpf_core_field_offset(struct virtio_device, vqs);
 	w.head = head;
 	w.pos = BPF_CORE_READ(head, next);
-	bpf_loop(WALK_MAX, walk_step, &w, 0);
+	if (bounded)
+		walk_bounded(&w);
+	else
+		bpf_loop(WALK_MAX, walk_step, &w, 0);
 	snap->n_queues = w.n;
 	snap->more = w.more;
 	return 0;
+}
+
+SEC("syscall")
+int vq_snapshot(struct vq_snap_ctx *snap)
+{
+	return snapshot(snap, false);
+}
+
+/*
+ * The same for kernels without syscall programs (before 5.14) or bpf_loop
+ * (5.17): a raw tracepoint program, never attached, run by
+ * BPF_PROG_TEST_RUN (Linux 5.10) with no context; its input and output in
+ * snap_io.  A bounded loop instead of bpf_loop.
+ */
+struct vq_snap_ctx snap_io;
+
+SEC("raw_tp")
+int vq_snapshot_raw(void *ctx)
+{
+	return snapshot(&snap_io, true);
 }

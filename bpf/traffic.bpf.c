@@ -69,6 +69,28 @@ struct {
 	__type(value, __u64);			/* the struct virtqueue * */
 } irq_stash SEC(".maps");
 
+/*
+ * Kernels without BPF compare-and-swap (before 5.12) keep the claims per
+ * CPU instead: this file built with -DVQ_PERCPU_SLOTS (their verifier
+ * refuses an object that holds an atomic it does not know, reached or
+ * not).  On one CPU these programs never run nested (kprobes and fentry
+ * skip a program while another runs there), so a plain claim is enough;
+ * user space sums each CPU's slots that a queue owns.  Buffers' add times
+ * (tokens) move between CPUs and need compare-and-swap: none kept there.
+ */
+#ifdef VQ_PERCPU_SLOTS
+#define percpu_slots true
+#else
+#define percpu_slots false
+#endif
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, VQ_MAX_QUEUES);
+	__type(key, __u32);
+	__type(value, struct vq_slot);
+} slots_percpu SEC(".maps");
+
 /* The queue's slot: its own, or the first free one among its probes,
  * claimed.  Two CPUs claiming for the same queue end in the same slot. */
 static __always_inline struct vq_slot *queue_slot(__u64 key, __u32 *index)
@@ -77,14 +99,24 @@ static __always_inline struct vq_slot *queue_slot(__u64 key, __u32 *index)
 
 	for (int i = 0; i < VQ_SLOT_PROBES; i++) {
 		__u32 slot = (h + i) & (VQ_MAX_QUEUES - 1);
-		struct vq_slot *e = bpf_map_lookup_elem(&slots, &slot);
+		struct vq_slot *e;
 		__u64 cur;
 
-		if (!e)
-			break;
-		cur = e->owner;
-		if (!cur)
-			cur = __sync_val_compare_and_swap(&e->owner, 0, key);
+		if (percpu_slots) {
+			e = bpf_map_lookup_elem(&slots_percpu, &slot);
+			if (!e)
+				break;
+			if (!e->owner)
+				e->owner = key;
+			cur = e->owner == key ? 0 : e->owner;
+		} else {
+			e = bpf_map_lookup_elem(&slots, &slot);
+			if (!e)
+				break;
+			cur = e->owner;
+			if (!cur)
+				cur = __sync_val_compare_and_swap(&e->owner, 0, key);
+		}
 		if (!cur || cur == key) {
 			*index = slot;
 			return e;
@@ -129,7 +161,9 @@ __noinline int vq_kick(__u64 vq)
 	__u32 slot;
 	struct vq_slot *e = queue_slot(vq, &slot);
 
-	if (e)
+	if (e && percpu_slots)
+		e->kicks++;
+	else if (e)
 		__sync_fetch_and_add(&e->kicks, 1);
 	return 0;
 }
@@ -234,6 +268,8 @@ static __always_inline void token_added(__u64 vq, __u64 token, __u64 now)
 	bool have_free = false;
 	struct vq_token *e;
 
+	if (percpu_slots)	/* no compare-and-swap: no add times */
+		return;
 	for (int i = 0; i < VQ_TOKEN_PROBES; i++) {
 		__u32 k = (h + i) & (VQ_MAX_TOKENS - 1);
 
@@ -264,6 +300,8 @@ static __always_inline __u64 token_completed(__u64 vq, __u64 token)
 {
 	__u32 h = vq_token_hash(vq, token, VQ_MAX_TOKENS - 1);
 
+	if (percpu_slots)
+		return 0;
 	for (int i = 0; i < VQ_TOKEN_PROBES; i++) {
 		__u32 k = (h + i) & (VQ_MAX_TOKENS - 1);
 		struct vq_token *e = bpf_map_lookup_elem(&tokens, &k);
@@ -296,7 +334,7 @@ __noinline int vq_add(__u64 vq, __u64 token, __u64 out_bytes, __u64 in_room)
 	}
 	/* a buffer not timed takes no clock read and no entry: its completion
 	 * finds none and counts no latency */
-	if (latency_sample > 1 && bpf_get_prandom_u32() % latency_sample)
+	if (percpu_slots || (latency_sample > 1 && bpf_get_prandom_u32() % latency_sample))
 		return 0;
 	token_added(vq, token, bpf_ktime_get_ns());
 	return 0;

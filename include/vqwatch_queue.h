@@ -158,6 +158,21 @@ struct vq_ring_count {
 	__u16 pad[2];
 };
 
+/*
+ * Where the ring program finds struct vring_virtqueue's fields on a kernel
+ * whose BTF does not describe it (virtio_ring a module, and no BTF for
+ * modules: Linux 5.10), byte offsets from the struct virtqueue * (its first
+ * member).  User space fills them from a table of such kernels
+ * (src/vvq_layout.c); 0 for a field the layout lacks.
+ */
+struct vq_vvq_offsets {
+	__u16 packed_ring, indirect, last_used_idx;
+	__u16 split_num, split_used, split_avail_flags_shadow, split_avail_idx_shadow;
+	__u16 packed_num, packed_driver, packed_device;
+	__u16 packed_avail_wrap_counter, packed_used_wrap_counter, packed_next_avail_idx;
+	__u16 pad;
+};
+
 struct vq_snap_ctx {
 	/* in */
 	__u64 vq;		/* a queue of the device, or 0 */

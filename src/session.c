@@ -25,10 +25,12 @@
 #include "irq.skel.h"
 #include "queues.skel.h"
 #include "ring.skel.h"
+#include "traffic_percpu.skel.h"
 #include "traffic.skel.h"
 #include "clock.h"
 #include "interrupts.h"
 #include "strbuf.h"
+#include "vvq_layout.h"
 
 static const char *const variant_names[N_VARIANTS] = { "fentry", "kprobe", "tracepoint" };
 
@@ -74,8 +76,11 @@ static const struct session_hook_def hook_defs[] = {
 	   "get_buf_ctx_kprobe", "get_buf_ctx_kretprobe"),
 	TP("tp_btf/irq_handler_entry", OBJ_IRQ, CAP_IRQ_FIRST, "vq_irq_entry"),
 	TP("tp_btf/irq_handler_exit", OBJ_IRQ, CAP_IRQ_TP, "vq_irq_exit"),
-	/* not attached: run on demand; "attached" means loaded */
+	/* not attached: run on demand; "attached" means loaded.  One of
+	 * the two: syscall programs where the kernel has them (5.14), else
+	 * a raw tracepoint program run the same way (choose_ring_program) */
 	TP("syscall/vq_snapshot", OBJ_RING, CAP_RING, "vq_snapshot"),
+	TP("raw_tp/vq_snapshot", OBJ_RING, CAP_RING, "vq_snapshot_raw"),
 };
 
 #define N_HOOKS (sizeof(hook_defs) / sizeof(hook_defs[0]))
@@ -226,6 +231,11 @@ struct session {
 	size_t n_syms;
 	int ncpus;
 	void *percpu;		/* one per-CPU map value, the largest kind */
+	/* no BPF compare-and-swap: queue slots per CPU (traffic.bpf.c) */
+	bool percpu_slots;
+	/* no BTF for struct vring_virtqueue: the ring program's offsets */
+	const struct vq_vvq_offsets *vvq_offsets;
+	struct vq_slot *percpu_slot;	/* one slots_percpu value */
 	/* the traffic object's open-addressed arrays, mapped; tokens writable
 	 * to drop those of queues that are gone (compare-and-swap, as BPF) */
 	const volatile struct vq_slot *slot_owner;	/* [VQ_MAX_QUEUES] */
@@ -442,6 +452,32 @@ static int trampoline_max_args(void)
 #endif
 }
 
+/*
+ * Does the verifier know BPF compare-and-swap (Linux 5.12)?  A four-line
+ * socket filter that swaps a stack slot; refused with "BPF_STX uses
+ * reserved fields" before.  Without it the traffic programs keep their
+ * queue slots per CPU (traffic.bpf.c percpu_slots).
+ */
+static bool kernel_has_bpf_cas(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ST | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10, .off = -8, .imm = 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1 },
+		{ .code = BPF_STX | BPF_ATOMIC | BPF_DW, .dst_reg = BPF_REG_10,
+		  .src_reg = BPF_REG_1, .off = -8, .imm = BPF_CMPXCHG },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, NULL, "GPL", insns,
+			       sizeof(insns) / sizeof(insns[0]), NULL);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static bool kprobes_available(void)
 {
 	return access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
@@ -468,6 +504,56 @@ static void leave_out_per_buffer(struct session *s)
 				    "interrupt; the ring and /proc/interrupts count instead)");
 		}
 	}
+}
+
+static void refuse_hook(struct session *s, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void refuse_hook(struct session *s, const char *name, const char *fmt, ...)
+{
+	for (size_t i = 0; i < N_HOOKS; i++) {
+		va_list ap;
+
+		if (strcmp(hook_defs[i].name, name))
+			continue;
+		for (int v = 0; v < N_VARIANTS; v++) {
+			if (!s->hooks[i].candidate[v])
+				continue;
+			s->hooks[i].candidate[v] = false;
+			va_start(ap, fmt);
+			vsnprintf(s->hooks[i].why_not[v], sizeof(s->hooks[i].why_not[v]), fmt, ap);
+			va_end(ap);
+		}
+	}
+}
+
+/*
+ * The ring program: the syscall one where the kernel runs syscall programs
+ * (Linux 5.14), else the raw tracepoint one.  On a kernel whose BTF lacks
+ * struct vring_virtqueue (virtio_ring a module, no BTF for modules), its
+ * fields at offsets from vvq_layout.c's table, or no ring program at all.
+ * The BTF is looked into only for a kernel the table covers.
+ */
+static void choose_ring_program(struct session *s, struct btf_cache *btfs)
+{
+	const struct vq_vvq_offsets *off;
+	const struct btf_protos *vmlinux;
+	struct utsname u;
+
+	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SYSCALL, NULL) == 1)
+		refuse_hook(s, "raw_tp/vq_snapshot", "not needed: this kernel runs syscall programs "
+			    "(syscall/vq_snapshot reads the rings)");
+	else
+		refuse_hook(s, "syscall/vq_snapshot", "this kernel has no syscall programs (Linux "
+			    "5.14): raw_tp/vq_snapshot reads the rings instead");
+	off = uname(&u) ? NULL : vvq_layout_for(u.release);
+	if (!off || !access("/sys/kernel/btf/virtio_ring", F_OK))
+		return;
+	vmlinux = module_protos(btfs, "");
+	if (vmlinux && vmlinux->btf &&
+	    btf__find_by_name_kind(vmlinux->btf, "vring_virtqueue", BTF_KIND_STRUCT) > 0)
+		return;
+	s->vvq_offsets = off;
 }
 
 /* Decide each hook's candidate variants before anything is loaded. */
@@ -541,6 +627,7 @@ static void probe_hooks(struct session *s)
 		}
 	}
 	s->n_syms = n_syms;
+	choose_ring_program(s, &btfs);
 	btf_cache_free(&btfs);
 	leave_out_per_buffer(s);
 }
@@ -714,6 +801,7 @@ static const struct {
 	{ OBJ_QUEUES, "created", "queues_created" },
 	{ OBJ_QUEUES, "lost", "queues_lost" },
 	{ OBJ_TRAFFIC, "slots", "traffic_slots" },
+	{ OBJ_TRAFFIC, "slots_percpu", "traffic_slots_percpu" },
 	{ OBJ_TRAFFIC, "traffic", "traffic_traffic" },
 	{ OBJ_TRAFFIC, "tokens", "traffic_tokens" },
 	{ OBJ_TRAFFIC, "lost", "traffic_lost" },
@@ -806,6 +894,28 @@ not_bpffs:
 	return -1;
 }
 
+/* The traffic skeleton over the object built for kernels without BPF
+ * compare-and-swap: the same maps, programs and globals by name, so the
+ * skeleton binds them as its own (traffic.bpf.c VQ_PERCPU_SLOTS). */
+static struct traffic_bpf *traffic_percpu_open(void)
+{
+	struct traffic_bpf *obj = calloc(1, sizeof(*obj));
+	int err;
+
+	if (!obj)
+		return NULL;
+	err = traffic_bpf__create_skeleton(obj);
+	if (!err) {
+		obj->skeleton->data = (void *)traffic_percpu_bpf__elf_bytes(&obj->skeleton->data_sz);
+		err = bpf_object__open_skeleton(obj->skeleton, NULL);
+	}
+	if (!err)
+		return obj;
+	traffic_bpf__destroy(obj);
+	errno = -err;
+	return NULL;
+}
+
 /* Open, and set what must be set before load (rodata, map sizes, pins). */
 static int open_object(struct session *s, enum session_object id)
 {
@@ -815,10 +925,11 @@ static int open_object(struct session *s, enum session_object id)
 		s->objs[id] = s->queues ? s->queues->obj : NULL;
 		break;
 	case OBJ_TRAFFIC:
-		s->traffic = traffic_bpf__open();
+		s->traffic = s->percpu_slots ? traffic_percpu_open() : traffic_bpf__open();
 		/* counts loads no add program: 1 there means nothing */
-		if (s->traffic)
+		if (s->traffic) {
 			s->traffic->rodata->latency_sample = session_latency_sample(s) ?: 1;
+		}
 		s->objs[id] = s->traffic ? s->traffic->obj : NULL;
 		break;
 	case OBJ_IRQ:
@@ -832,6 +943,10 @@ static int open_object(struct session *s, enum session_object id)
 		break;
 	case OBJ_RING:
 		s->ring = ring_bpf__open();
+		if (s->ring && s->vvq_offsets) {
+			s->ring->rodata->vvq_by_offsets = true;
+			s->ring->rodata->vvq_off = *s->vvq_offsets;
+		}
 		s->objs[id] = s->ring ? s->ring->obj : NULL;
 		break;
 	case N_OBJECTS:
@@ -1238,6 +1353,12 @@ struct session *session_open(const struct session_opts *opts, char *err, size_t 
 			 s->ncpus < 0 ? strerror(-s->ncpus) : "out of memory");
 		goto fail;
 	}
+	s->percpu_slots = !kernel_has_bpf_cas();
+	s->percpu_slot = calloc((size_t)s->ncpus, sizeof(*s->percpu_slot));
+	if (!s->percpu_slot) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	phase_start = monotonic_ms();
 	probe_hooks(s);
 	phase_done("probe (BTF prototypes, kernel limits)");
@@ -1288,6 +1409,7 @@ void session_close(struct session *s)
 	for (int id = 0; id < N_OBJECTS; id++)
 		destroy_object(s, (enum session_object)id);
 	free(s->percpu);
+	free(s->percpu_slot);
 	free(s->syms);
 	if (s->irq_base)
 		munmap((void *)s->irq_base, s->n_irq_totals * sizeof(*s->irq_base));
@@ -1460,6 +1582,45 @@ static int queue_slot(const struct session *s, uint64_t vq, __u32 *slot)
 	return -1;
 }
 
+static void add_traffic(struct vq_traffic *sum, const struct vq_traffic *t)
+{
+	sum->interrupts += t->interrupts;
+	sum->spurious += t->spurious;
+	sum->added += t->added;
+	sum->completed += t->completed;
+	sum->out_bytes += t->out_bytes;
+	sum->in_bytes += t->in_bytes;
+	sum->posted_in_bytes += t->posted_in_bytes;
+	sum->lat_count += t->lat_count;
+	sum->lat_sum_us += t->lat_sum_us;
+	for (int i = 0; i < VQ_HIST_SLOTS; i++)
+		sum->lat_slots[i] += t->lat_slots[i];
+}
+
+/* Slots claimed per CPU: each CPU's slots among the queue's probes that
+ * it claimed, with that CPU's counters at the same index. */
+static int queue_traffic_percpu(struct session *s, uint64_t vq, struct vq_traffic *sum)
+{
+	const struct vq_traffic *cpu = s->percpu;
+	__u32 h = vq_hash(vq, VQ_MAX_QUEUES - 1);
+
+	for (int i = 0; i < VQ_SLOT_PROBES; i++) {
+		__u32 slot = (h + i) & (VQ_MAX_QUEUES - 1);
+
+		if (bpf_map__lookup_elem(s->traffic->maps.slots_percpu, &slot, sizeof(slot),
+					 s->percpu_slot, (size_t)s->ncpus * sizeof(*s->percpu_slot), 0) ||
+		    bpf_map__lookup_elem(s->traffic->maps.traffic, &slot, sizeof(slot), s->percpu,
+					 (size_t)s->ncpus * sizeof(*cpu), 0))
+			return -1;
+		for (int c = 0; c < s->ncpus; c++)
+			if (s->percpu_slot[c].owner == vq) {
+				sum->kicks += s->percpu_slot[c].kicks;
+				add_traffic(sum, &cpu[c]);
+			}
+	}
+	return 0;
+}
+
 int session_queue_traffic(struct session *s, uint64_t vq, struct vq_traffic *sum)
 {
 	const struct vq_traffic *cpu = s->percpu;
@@ -1468,25 +1629,16 @@ int session_queue_traffic(struct session *s, uint64_t vq, struct vq_traffic *sum
 	memset(sum, 0, sizeof(*sum));
 	if (!s->traffic || !s->slot_owner)
 		return -1;
+	if (s->percpu_slots)
+		return queue_traffic_percpu(s, vq, sum);
 	if (queue_slot(s, vq, &slot))
 		return 0;	/* no traffic seen yet */
 	if (bpf_map__lookup_elem(s->traffic->maps.traffic, &slot, sizeof(slot), s->percpu,
 				 (size_t)s->ncpus * sizeof(*cpu), 0))
 		return -1;
 	sum->kicks = s->slot_owner[slot].kicks;	/* shared, beside the claim */
-	for (int c = 0; c < s->ncpus; c++) {
-		sum->interrupts += cpu[c].interrupts;
-		sum->spurious += cpu[c].spurious;
-		sum->added += cpu[c].added;
-		sum->completed += cpu[c].completed;
-		sum->out_bytes += cpu[c].out_bytes;
-		sum->in_bytes += cpu[c].in_bytes;
-		sum->posted_in_bytes += cpu[c].posted_in_bytes;
-		sum->lat_count += cpu[c].lat_count;
-		sum->lat_sum_us += cpu[c].lat_sum_us;
-		for (int i = 0; i < VQ_HIST_SLOTS; i++)
-			sum->lat_slots[i] += cpu[c].lat_slots[i];
-	}
+	for (int c = 0; c < s->ncpus; c++)
+		add_traffic(sum, &cpu[c]);
 	return 0;
 }
 
@@ -1524,20 +1676,30 @@ int session_snapshot(struct session *s, uint64_t vq, uint64_t vdev, unsigned int
 		     struct vq_snap *out)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, run);
+	int syscall_fd, raw_fd;
 
 	if (!s->ring)
 		return -1;
+	syscall_fd = bpf_program__fd(s->ring->progs.vq_snapshot);
+	raw_fd = bpf_program__fd(s->ring->progs.vq_snapshot_raw);
 	memset(out, 0, sizeof(*out));
 	out->dev.vq = vq;
 	out->dev.vdev = vdev;
 	out->dev.skip = skip;
-	/* the context is copied back into ctx_in (syscall programs refuse
-	 * ctx_out) */
-	run.ctx_in = &out->dev;
-	run.ctx_size_in = sizeof(out->dev);
-	if (bpf_prog_test_run_opts(bpf_program__fd(s->ring->progs.vq_snapshot), &run) ||
-	    run.retval != 0)
-		return -1;
+	if (syscall_fd >= 0) {
+		/* the context is copied back into ctx_in (syscall programs
+		 * refuse ctx_out) */
+		run.ctx_in = &out->dev;
+		run.ctx_size_in = sizeof(out->dev);
+		if (bpf_prog_test_run_opts(syscall_fd, &run) || run.retval != 0)
+			return -1;
+	} else {
+		/* raw_tp: no context; in and out through its global */
+		s->ring->bss->snap_io = out->dev;
+		if (raw_fd < 0 || bpf_prog_test_run_opts(raw_fd, &run) || run.retval != 0)
+			return -1;
+		out->dev = s->ring->bss->snap_io;
+	}
 	memcpy(out->queues, s->ring->bss->snap_queues, sizeof(out->queues));
 	return 0;
 }

@@ -140,9 +140,10 @@ static bool section_fits(const struct session_hook_def *h, int v, int p, const c
 {
 	const char *slash = strchr(sec, '/');
 
-	if (!h->is_function)	/* "tp_btf/irq_handler_entry"; "syscall" run on demand */
+	if (!h->is_function)	/* "tp_btf/irq_handler_entry"; "syscall", "raw_tp" run on demand */
 		return !strcmp(sec, h->name) ||
-		       (!strcmp(sec, "syscall") && starts(h->name, "syscall/"));
+		       (!strcmp(sec, "syscall") && starts(h->name, "syscall/")) ||
+		       (!strcmp(sec, "raw_tp") && starts(h->name, "raw_tp/"));
 	if (!slash || strcmp(slash + 1, h->name))
 		return false;
 	switch (v) {
