@@ -39,6 +39,7 @@ struct tracked_queue {
 	unsigned int index, num;
 	char name[VQ_NAME_LEN];
 	int slot;		/* driver's find_vqs slot, -1 unknown */
+	bool created_seen;	/* its find_vqs ran while we watched: its ring started at 0 */
 	bool deleted;		/* by vring_del_virtqueue, or gone from its device's list */
 	unsigned int seen_walk;	/* the last device walk that listed it */
 	int irq;		/* its own vector, -1 */
@@ -227,8 +228,10 @@ static void on_created(void *arg, uint64_t vq, const struct vq_created *c)
 	q = queue_for(src, vq, true);	/* created: a queue now at that address */
 	if (!q)
 		return;
-	if (c->flags & VQ_CREATED_AT_PROBE)
+	if (c->flags & VQ_CREATED_AT_PROBE) {
 		q->slot = c->slot;
+		q->created_seen = true;
+	}
 	q->deleted = c->flags & VQ_CREATED_DELETED;
 	if (c->vdev) {
 		q->vdev = c->vdev;
@@ -282,11 +285,16 @@ static void sample_ring(struct session *s, struct tracked_queue *q, const struct
 
 		q->ring_known = true;
 		q->last_change_ns = now;
-		/* first sampled after its first interrupt: count from there, the
+		/* created while we watched: everything since its indexes were 0
+		 * (split, and packed's position 0 with wrap counters 1).  Else
+		 * first sampled after its first interrupt: count from there, the
 		 * buffers in flight then as added since (split rings: the irq
 		 * program reads no packed positions) */
-		if (!sq->packed && !session_irq_first(s, q->irq, &first_vq, &first_used) &&
-		    first_vq == q->vq) {
+		if (q->created_seen) {
+			q->ring_completed = p.used;
+			q->ring_added = p.avail;
+		} else if (!sq->packed && !session_irq_first(s, q->irq, &first_vq, &first_used) &&
+			   first_vq == q->vq) {
 			q->ring_completed = ring_delta(first_used, p.used, p.range);
 			q->ring_added = ring_delta(first_used, p.avail, p.range);
 		}
@@ -520,7 +528,7 @@ static void fill_counters(struct bpf_source *src, const struct tracked_queue *t,
 	}
 	if (!adds && t->ring_known)
 		set(&q->buffers_added, t->ring_added);
-	if (adds && gets) {
+	if (adds && gets && session_times_buffers(s)) {
 		q->latency.known = true;
 		q->latency.count = tr.lat_count;
 		q->latency.sum_us = tr.lat_sum_us;

@@ -1120,6 +1120,10 @@ static void attach_hook(struct session *s, size_t i)
 				used += (size_t)snprintf(out->reason + used, sizeof(out->reason) - used,
 							 "%s%s", used ? "; " : "", st->why_not[pv]);
 			}
+			if (h->cap == CAP_ADDS && s->percpu_slots && used < sizeof(out->reason))
+				snprintf(out->reason + used, sizeof(out->reason) - used, "%s%s",
+					 used ? "; " : "", "keeps no add times: this kernel has no BPF "
+					 "compare-and-swap (Linux 5.12), so latency_us is null");
 			return;
 		}
 		for (int p = 0; p < MAX_PROGS; p++) {
@@ -1665,6 +1669,11 @@ int session_for_each_token(struct session *s, bool (*fn)(void *arg, uint64_t vq,
 					    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 	}
 	return 0;
+}
+
+bool session_times_buffers(const struct session *s)
+{
+	return !s->percpu_slots;
 }
 
 bool session_can_snapshot(const struct session *s)

@@ -219,6 +219,9 @@ struct vq_snap {
 int session_snapshot(struct session *s, uint64_t vq, uint64_t vdev, unsigned int skip,
 		     struct vq_snap *out);
 bool session_can_snapshot(const struct session *s);
+/* Are buffers' add times kept (latency)?  Not without BPF compare-and-swap
+ * (before Linux 5.12: per-CPU slots, traffic.bpf.c). */
+bool session_times_buffers(const struct session *s);
 
 /* Read every /sys/bus/virtio/devices/N/uevent so that the virtio_uevent
  * hook sees devices that probed before the session. */

@@ -378,7 +378,11 @@ static void vdb_remove(struct virtio_device *vdev)
 	while (vb->num_pages)
 		leak(vb, vb->num_pages);
 	mutex_unlock(&vb->lock);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 17, 0)
 	virtio_reset_device(vdev);
+#else
+	vdev->config->reset(vdev);
+#endif
 	vdev->config->del_vqs(vdev);
 	if (vb->probe_page)
 		__free_page(vb->probe_page);
