@@ -266,7 +266,8 @@ static void sample_ring(struct session *s, struct tracked_queue *q, const struct
 
 	q->ring = *sq;
 	q->ring_read = true;
-	if (!ring_positions(sq, features, virtio_queue_single_element(device_id, q->name), &p) || (q->ring_known && q->ring_range != p.range)) {
+	if (!ring_positions(sq, features, virtio_queue_single_element(device_id, q->name), &p) ||
+	    (q->ring_known && q->ring_range != p.range)) {
 		q->ring_known = false;
 		return;
 	}
