@@ -84,10 +84,15 @@ struct {
 #define percpu_slots false
 #endif
 
-/* An argument of a global function that one build does not read: the
- * compiler would leave its register unset at the call, and 5.10's
- * verifier checks every argument of the prototype. */
+/* An argument of a global function that the per-CPU build does not read:
+ * the compiler would leave its register unset at the call, and 5.10's
+ * verifier checks every argument of the prototype.  Nothing in the other
+ * build, whose instructions stay as they were. */
+#ifdef VQ_PERCPU_SLOTS
 #define ARG_USED(x) asm volatile("" : : "r"(x))
+#else
+#define ARG_USED(x) ((void)(x))
+#endif
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

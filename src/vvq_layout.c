@@ -5,7 +5,8 @@
 #include "vvq_layout.h"
 
 /*
- * Linux 5.10 (drivers/virtio/virtio_ring.c), any 64-bit architecture: the
+ * Linux 5.10 (drivers/virtio/virtio_ring.c), on a 64-bit architecture (the
+ * source's layout; only x86-64 is booted in the test bed): the
  * struct virtqueue (56 bytes) first, then packed_ring 56, use_dma_api,
  * weak_barriers, broken 59, indirect 60, event 61, free_head 64, num_added
  * 68, last_used_idx 72, and the split/packed union at 80.  split: vring
